@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'socket-lifecycle.socket-lifecycle';
+
+describe('activation', () => {
+  it('activates without errors and records its activation time', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed`);
+    const started = performance.now();
+    await extension.activate();
+    const ms = performance.now() - started;
+    assert.equal(extension.isActive, true);
+    const api = extension.exports as { activationMs?: number } | undefined;
+    assert.equal(typeof api?.activationMs, 'number', 'activate() reports its own duration');
+    console.log(`activation: ${ms.toFixed(1)} ms (activate() itself: ${api!.activationMs!.toFixed(1)} ms) in VS Code ${vscode.version}`);
+  });
+
+  it('registers every command that package.json contributes', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await extension.activate();
+    const contributed = (extension.packageJSON.contributes?.commands ?? []) as { command: string }[];
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.map((c) => c.command).filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
+  });
+
+  it('runs inside a real VS Code workbench with our workspace open', () => {
+    assert.match(vscode.version, /^\d+\.\d+\.\d+/);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    assert.equal(folder.uri.path.endsWith('test/fixtures/workspace'), true, folder.uri.toString());
+  });
+});

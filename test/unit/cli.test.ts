@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseFlags, UsageError } from '../../src/cli/command';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+describe('socket-lifecycle CLI (built dist/cli.js)', () => {
+  it('prints the package version', () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    assert.equal(execFileSync('node', [CLI, '--version'], { encoding: 'utf8' }).trim(), version);
+  });
+
+  it('prints help with exit 0', () => {
+    const out = execFileSync('node', [CLI, '--help'], { encoding: 'utf8' });
+    assert.match(out, /Usage: socket-lifecycle <command>/);
+  });
+
+  it('rejects an unknown subcommand with exit 2 and a clear message', () => {
+    const r = spawnSync('node', [CLI, 'frobnicate'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('exits 2 with usage when called with no command', () => {
+    const r = spawnSync('node', [CLI], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stdout, /Usage:/);
+  });
+});
+
+describe('parseFlags', () => {
+  const spec = { port: 'string[]', json: 'boolean', format: 'string' } as const;
+  it('collects repeated flags, = values and positionals', () => {
+    const { flags, positional } = parseFlags(['--port', '1', '--port=2', '--json', 'a', '--format=sarif', '--', '--x'], spec);
+    assert.deepEqual(flags, { port: ['1', '2'], json: true, format: 'sarif' });
+    assert.deepEqual(positional, ['a', '--x']);
+  });
+  it('rejects unknown options and missing values', () => {
+    assert.throws(() => parseFlags(['--nope'], spec), UsageError);
+    assert.throws(() => parseFlags(['--format'], spec), UsageError);
+    assert.throws(() => parseFlags(['--json=1'], spec), UsageError);
+  });
+});
