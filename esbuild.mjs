@@ -89,9 +89,10 @@ if (!production) {
   }
 }
 
-rmSync('dist', { recursive: true, force: true });
-if (!production) {
-  rmSync('out', { recursive: true, force: true });
+// A production build starts from an empty dist/ so the .vsix holds nothing stale. Development
+// builds overwrite in place: tests running from dist/ and out/ keep working during a rebuild.
+if (production) {
+  rmSync('dist', { recursive: true, force: true });
 }
 copyAssets();
 const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
