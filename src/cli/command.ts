@@ -1,3 +1,5 @@
+import { l10n } from '../l10n';
+
 /** What every `socket-lifecycle` subcommand provides; one file per subcommand in src/cli/. */
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -42,18 +44,18 @@ export function parseFlags(
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const kind = spec[name];
     if (!kind) {
-      throw new UsageError(`unknown option --${name}`);
+      throw new UsageError(l10n.t('unknown option --{name}', { name }));
     }
     if (kind === 'boolean') {
       if (eq >= 0) {
-        throw new UsageError(`option --${name} takes no value`);
+        throw new UsageError(l10n.t('option --{name} takes no value', { name }));
       }
       flags[name] = true;
       continue;
     }
     let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined) {
-      throw new UsageError(`option --${name} needs a value`);
+      throw new UsageError(l10n.t('option --{name} needs a value', { name }));
     }
     value = String(value);
     if (kind === 'string[]') {
