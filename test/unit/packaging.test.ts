@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 /** The .vscodeignore allow-list as plain prefixes/suffixes: what may ship. */
 const ALLOWED = [/^package\.json$/, /^package\.nls(\.[\w-]+)?\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^LICENSE(\.txt)?$/,
-  /^dist\//, /^l10n\//, /^media\//];
+  /^dist\//, /^l10n\//, /^media\//, /^docs\//];
 const FORBIDDEN = [/\.ts$/, /\.map$/, /^src\//, /^test\//, /^out\//, /^bench\//, /node_modules\//, /^\.vscode/, /^scripts\//];
 
 describe('the .vsix', () => {

@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { l10n } from '../l10n';
+import { lintText } from '../lint/analyzer';
+import { Grammars, languageFor } from '../lint/grammars';
+import { toJson, toSarif } from '../lint/report';
+import type { Finding } from '../lint/types';
+import { type CliCommand, parseFlags, UsageError } from './command';
+
+declare const SOCKET_LIFECYCLE_VERSION: string;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+const DOCS = 'https://github.com/socket-lifecycle/socket-lifecycle/blob/main/docs/lint-rules.md';
+
+/** Files to lint under `path`: the file itself, or every C/C++/Python file below a folder. */
+function collect(path: string, out: string[]): void {
+  const st = statSync(path);
+  if (!st.isDirectory()) {
+    out.push(path);
+    return;
+  }
+  for (const name of readdirSync(path).sort()) {
+    if (SKIP_DIRS.has(name)) {
+      continue;
+    }
+    const child = join(path, name);
+    const s = statSync(child);
+    if (s.isDirectory()) {
+      collect(child, out);
+    } else if (languageFor(name)) {
+      out.push(child);
+    }
+  }
+}
+
+export const lintCommand: CliCommand = {
+  name: 'lint',
+  summary: l10n.t('find socket lifecycle bugs in C, C++ and Python files'),
+  usage: 'Usage: socket-lifecycle lint [--format text|json|sarif] PATH...',
+  async run(args, io) {
+    const { flags, positional } = parseFlags(args, { format: 'string' });
+    const format = (flags.format as string | undefined) ?? 'text';
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(l10n.t('unknown format \'{format}\' (text, json or sarif)', { format }));
+    }
+    if (positional.length === 0) {
+      throw new UsageError(l10n.t('no PATH given'));
+    }
+    const files: string[] = [];
+    for (const p of positional) {
+      if (!existsSync(p)) {
+        throw new UsageError(l10n.t('no such file or folder: {path}', { path: p }));
+      }
+      collect(p, files);
+    }
+    const grammars = await Grammars.load(join(__dirname, 'grammars'));
+    const results: { file: string; uri: string; findings: Finding[] }[] = [];
+    let total = 0;
+    for (const file of files) {
+      const language = languageFor(file);
+      if (!language) {
+        continue;
+      }
+      const r = lintText(grammars, readFileSync(file, 'utf8'), language, { timeoutMs: 10_000 });
+      for (const n of r.notices) {
+        io.stderr.write(`${file}: ${n.message}\n`);
+      }
+      total += r.findings.length;
+      const shown = relative(process.cwd(), resolve(file)) || file;
+      results.push({ file: shown, uri: shown.startsWith('..') ? pathToFileURL(resolve(file)).href : shown.split('\\').join('/'), findings: r.findings });
+    }
+    if (format === 'json') {
+      io.stdout.write(JSON.stringify(results.flatMap((r) => r.findings.map((f) => toJson(r.file, f))), null, 2) + '\n');
+    } else if (format === 'sarif') {
+      io.stdout.write(JSON.stringify(toSarif(results, SOCKET_LIFECYCLE_VERSION, DOCS), null, 2) + '\n');
+    } else {
+      for (const r of results) {
+        for (const f of r.findings) {
+          io.stdout.write(`${r.file}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.ruleId}: ${f.message}\n`);
+        }
+      }
+      io.stdout.write(l10n.t('{count} finding(s) in {files} file(s)', { count: total, files: results.length }) + '\n');
+    }
+    return total > 0 ? 1 : 0;
+  },
+};

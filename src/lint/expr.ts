@@ -1,0 +1,151 @@
+import { field, named, type SNode } from './syntax';
+
+/** Expression helpers shared by the analysis and the rules (C, C++ and Python shapes). */
+export class Expr {
+  constructor(readonly text: string) {}
+
+  src(n: SNode): string {
+    return this.text.slice(n.start, n.end);
+  }
+
+  /** Strips parentheses and casts: `((int)fd)` -> `fd`. */
+  unwrap(n: SNode | undefined): SNode | undefined {
+    while (n) {
+      if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+        const inner = n.type === 'cast_expression' ? field(n, 'value') : named(n)[0];
+        if (!inner) {
+          return n;
+        }
+        n = inner;
+      } else if (n.type === 'call_expression' && /^(static_cast|reinterpret_cast|std::move|move|intptr_t)\b/.test(this.calleeOf(n))) {
+        const a = this.args(n)[0];
+        if (!a) {
+          return n;
+        }
+        n = a;
+      } else {
+        return n;
+      }
+    }
+    return n;
+  }
+
+  /** The identifier an expression names (after unwrapping), if it is a plain name. */
+  ident(n: SNode | undefined): string | undefined {
+    const u = this.unwrap(n);
+    return u && u.type === 'identifier' ? this.src(u) : undefined;
+  }
+
+  isCall(n: SNode | undefined): boolean {
+    return !!n && (n.type === 'call_expression' || n.type === 'call');
+  }
+
+  /** The callee as written, without spaces: `close`, `sock.close`, `std::thread`, `self.sel.unregister`. */
+  calleeOf(n: SNode): string {
+    const f = field(n, 'function') ?? n.children[0];
+    if (!f) {
+      return '';
+    }
+    if (f.type === 'template_function') {
+      const name = field(f, 'name');
+      return name ? this.src(name).replace(/\s+/g, '') : '';
+    }
+    return this.src(f).replace(/\s+/g, '');
+  }
+
+  /** The last segment of the callee: `sock.close` -> `close`, `std::move` -> `move`. */
+  baseName(callee: string): string {
+    const m = /([A-Za-z_][A-Za-z0-9_]*)$/.exec(callee);
+    return m ? m[1] : callee;
+  }
+
+  /** The receiver of a method call (`sock` in `sock.close()`), if it is a call on an object. */
+  receiver(n: SNode): SNode | undefined {
+    const f = field(n, 'function');
+    if (!f) {
+      return undefined;
+    }
+    if (f.type === 'attribute') {
+      return field(f, 'object');
+    }
+    if (f.type === 'field_expression') {
+      return field(f, 'argument');
+    }
+    return undefined;
+  }
+
+  /** Positional arguments (keyword arguments and comments skipped). */
+  args(n: SNode): SNode[] {
+    const list = field(n, 'arguments');
+    if (!list) {
+      return [];
+    }
+    return named(list).filter((a) => a.type !== 'keyword_argument');
+  }
+
+  /** A Python keyword argument's value: `target=` in `Thread(target=f)`. */
+  kwarg(n: SNode, name: string): SNode | undefined {
+    const list = field(n, 'arguments');
+    for (const a of list ? named(list) : []) {
+      if (a.type === 'keyword_argument') {
+        const k = field(a, 'name');
+        if (k && this.src(k) === name) {
+          return field(a, 'value');
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Identifiers mentioned in `n`, not descending into `skip` node types. */
+  idents(n: SNode, skip: ReadonlySet<string> = NO_SKIP): string[] {
+    const out: string[] = [];
+    const stack = [n];
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      if (c.type === 'identifier') {
+        // `a.b`: only the object counts, not the attribute or field name.
+        if (c.field !== 'field' && c.field !== 'attribute') {
+          out.push(this.src(c));
+        }
+        continue;
+      }
+      if (c !== n && skip.has(c.type)) {
+        continue;
+      }
+      for (const k of c.children) {
+        stack.push(k);
+      }
+    }
+    return out;
+  }
+
+  /** A numeric constant, folding -1, INVALID_SOCKET, SOCKET_ERROR, NULL, simple #defines. */
+  constant(n: SNode | undefined, defines?: ReadonlyMap<string, string>): number | undefined {
+    const u = this.unwrap(n);
+    if (!u) {
+      return undefined;
+    }
+    const t = this.src(u).replace(/\s+/g, '');
+    return constantText(t, defines, 0);
+  }
+}
+
+const NO_SKIP: ReadonlySet<string> = new Set();
+
+export function constantText(t: string, defines: ReadonlyMap<string, string> | undefined, depth: number): number | undefined {
+  t = t.replace(/^\((.*)\)$/, '$1');
+  if (/^-?(0x[0-9a-f]+|\d+)[uUlL]*$/i.test(t)) {
+    return Number.parseInt(t.replace(/[uUlL]+$/, ''), t.toLowerCase().includes('0x') ? 16 : 10) * (t.startsWith('-') && t.toLowerCase().includes('0x') ? -1 : 1);
+  }
+  switch (t) {
+    case 'INVALID_SOCKET': case 'SOCKET_ERROR': case '~0': return -1;
+    case 'NULL': case 'nullptr': case 'None': case 'false': case 'False': return 0;
+    case 'true': case 'True': return 1;
+  }
+  const def = defines?.get(t);
+  if (def !== undefined && depth < 4) {
+    return constantText(def.replace(/\s+/g, ''), defines, depth + 1);
+  }
+  return undefined;
+}

@@ -1,0 +1,407 @@
+import { EXIT_CALLS } from './api';
+import type { LintLanguage } from './grammars';
+import { Expr } from './expr';
+import { declName, type FileContext, type FnInfo } from './flow';
+import { field, named, visit, type SNode } from './syntax';
+
+const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
+/** A function worth a CFG: it names a socket call somewhere in its text. */
+const SOCKETISH = /\b(socket|accept4?|WSASocket\w*|close|closesocket|shutdown|setsockopt|bind|listen|recv\w*|read|create_connection|create_server|unregister|FD_CLR|FD_ISSET|epoll_ctl|accept)\b/;
+
+/** Everything known about one parsed file: functions, macros, thread entries, summaries. */
+export class FileFacts implements FileContext {
+  readonly expr: Expr;
+  readonly python: boolean;
+  readonly defines = new Map<string, string>();
+  readonly exitMacros = new Set<string>();
+  readonly functions: FnInfo[] = [];
+  readonly byName = new Map<string, FnInfo>();
+  readonly threadEntries = new Set<string>();
+  readonly dying = new Set<string>();
+  /** The file includes <winsock2.h> (anywhere, also under #ifdef _WIN32). */
+  readonly winsock: boolean;
+  private readonly consumeMemo = new Map<string, boolean>();
+  private readonly reuseMemo = new Map<string, boolean>();
+
+  constructor(readonly text: string, readonly language: LintLanguage, readonly root: SNode) {
+    this.expr = new Expr(text);
+    this.python = language === 'python';
+    this.winsock = !this.python && /#\s*include\s*[<"](winsock2?|ws2tcpip)\.h[>"]/i.test(text);
+    this.scan();
+  }
+
+  private scan(): void {
+    const x = this.expr;
+    const fnNodes: SNode[] = [];
+    visit(this.root, (n) => {
+      switch (n.type) {
+        case 'preproc_def': {
+          const name = field(n, 'name');
+          const value = field(n, 'value');
+          if (name && value) {
+            this.defines.set(x.src(name), x.src(value).trim());
+            if (this.bodyExits(x.src(value))) {
+              this.exitMacros.add(x.src(name));
+            }
+          }
+          return false;
+        }
+        case 'preproc_function_def': {
+          const name = field(n, 'name');
+          const value = field(n, 'value');
+          if (name && value && this.bodyExits(x.src(value))) {
+            this.exitMacros.add(x.src(name));
+          }
+          return false;
+        }
+        case 'function_definition':
+          fnNodes.push(n);
+          return true;
+        case 'call_expression':
+        case 'call':
+          this.noteThreadStart(n);
+          return true;
+        case 'init_declarator': {
+          const value = field(n, 'value');
+          const decl = n.parent ? field(n.parent, 'type') : undefined;
+          if (value && value.type === 'argument_list' && decl && /thread|async/.test(x.src(decl))) {
+            const first = x.ident(named(value)[0]);
+            if (first) {
+              this.threadEntries.add(first);
+            }
+          }
+          return true;
+        }
+        default:
+          return true;
+      }
+    });
+    for (const n of fnNodes) {
+      const info = this.fnInfo(n);
+      if (info) {
+        this.functions.push(info);
+        if (!this.byName.has(info.name)) {
+          this.byName.set(info.name, info);
+        }
+      }
+    }
+    if (this.python) {
+      this.functions.push(this.moduleInfo());
+    }
+    // Same-file helpers that always end the process (error_handling(): fputs + exit(1)).
+    for (let round = 0; round < 3; round++) {
+      for (const f of this.functions) {
+        if (!this.dying.has(f.name) && f.name !== '<module>' && named(f.body).some((s) => this.isExit(s))) {
+          this.dying.add(f.name);
+        }
+      }
+    }
+    for (const f of this.functions) {
+      f.isEntry = this.threadEntries.has(f.name);
+    }
+  }
+
+  private bodyExits(body: string): boolean {
+    return /\b(exit|_exit|_Exit|abort|err|errx|ExitProcess|quick_exit)\s*\(/.test(body);
+  }
+
+  private noteThreadStart(n: SNode): void {
+    const x = this.expr;
+    const callee = x.calleeOf(n);
+    const base = x.baseName(callee);
+    const args = x.args(n);
+    let target: SNode | undefined;
+    if (base === 'pthread_create' || base === 'CreateThread' || base === '_beginthreadex') {
+      target = args[2];
+    } else if (base === '_beginthread' || /(^|::)(thread|jthread|async)$/.test(callee) || callee.endsWith('start_new_thread')
+      || base === 'submit' || base === 'apply_async' || base === 'run_in_executor') {
+      target = base === 'run_in_executor' ? args[1] : args[0];
+    } else if (/(^|\.)(Thread|Process)$/.test(callee)) {
+      target = x.kwarg(n, 'target');
+    }
+    if (target) {
+      let t = x.unwrap(target);
+      if (t && (t.type === 'pointer_expression' || t.type === 'unary_expression')) {
+        t = field(t, 'argument');
+      }
+      const name = t ? x.src(t) : '';
+      const m = /([A-Za-z_]\w*)$/.exec(name);
+      if (m) {
+        this.threadEntries.add(m[1]);
+      }
+    }
+  }
+
+  /** A statement that ends the process: exit(), err(), a dying helper, or a macro expanding to one. */
+  isExit = (s: SNode): boolean => {
+    if (s.type !== 'expression_statement') {
+      return false;
+    }
+    const e = named(s)[0];
+    if (!e) {
+      return false;
+    }
+    const calls = e.type === 'comma_expression' ? named(e) : [e];
+    for (const c of calls) {
+      if (this.expr.isCall(c)) {
+        const callee = this.expr.calleeOf(c);
+        if (EXIT_CALLS.has(callee) || EXIT_CALLS.has(callee.replace(/^::/, '')) || this.exitMacros.has(callee) || this.dying.has(callee)
+          || (this.python && (callee === 'exit' || callee === 'sys.exit' || callee === 'os._exit'))) {
+          return true;
+        }
+      } else if (c.type === 'identifier' && this.exitMacros.has(this.expr.src(c))) {
+        return true;
+      }
+    }
+    return false;
+  };
+
+  private fnInfo(n: SNode): FnInfo | undefined {
+    const x = this.expr;
+    const body = field(n, 'body');
+    if (!body) {
+      return undefined;
+    }
+    let name = '';
+    const params: string[] = [];
+    if (this.python) {
+      const id = field(n, 'name');
+      name = id ? x.src(id) : '';
+      const ps = field(n, 'parameters');
+      for (const p of ps ? named(ps) : []) {
+        const id2 = p.type === 'identifier' ? p : named(p).find((c) => c.type === 'identifier');
+        if (id2 && x.src(id2) !== 'self' && x.src(id2) !== 'cls') {
+          params.push(x.src(id2));
+        }
+      }
+    } else {
+      let d = field(n, 'declarator');
+      while (d && d.type !== 'function_declarator') {
+        d = field(d, 'declarator');
+      }
+      if (!d) {
+        return undefined;
+      }
+      const id = field(d, 'declarator');
+      name = id ? x.baseName(x.src(id)) : '';
+      const ps = field(d, 'parameters');
+      for (const p of ps ? named(ps) : []) {
+        const decl = field(p, 'declarator');
+        const id2 = decl ? declName(decl, x) : undefined;
+        if (id2) {
+          params.push(x.src(id2));
+        }
+      }
+    }
+    const locals = this.locals(body);
+    for (const p of params) {
+      locals.set(p, body);
+    }
+    return {
+      name, node: n, body, params, locals, isMain: MAIN_NAMES.has(name), isEntry: false,
+      socketUsed: this.socketUsed(body),
+    };
+  }
+
+  private moduleInfo(): FnInfo {
+    return {
+      name: '<module>', node: this.root, body: this.root, params: [], locals: this.locals(this.root),
+      isMain: true, isEntry: false, socketUsed: this.socketUsed(this.root),
+    };
+  }
+
+  /** Declared locals and the block declaring each (Python: every assigned name, minus globals). */
+  private locals(body: SNode): Map<string, SNode> {
+    const x = this.expr;
+    const out = new Map<string, SNode>();
+    const globals = new Set<string>();
+    visit(body, (n) => {
+      if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda_expression'
+        || n.type === 'lambda' || n.type === 'class_specifier')) {
+        return false;
+      }
+      if (this.python) {
+        if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
+          for (const id of named(n)) {
+            globals.add(x.src(id));
+          }
+        }
+        if (n.type === 'assignment' || n.type === 'for_statement' || n.type === 'augmented_assignment') {
+          const left = field(n, 'left');
+          for (const id of left && left.type !== 'attribute' && left.type !== 'subscript' ? x.idents(left, NO_ATTR) : []) {
+            out.set(id, body);
+          }
+        }
+        if (n.type === 'as_pattern') {
+          const alias = field(n, 'alias') ?? named(n)[1];
+          for (const id of alias ? x.idents(alias) : []) {
+            out.set(id, body);
+          }
+        }
+        return true;
+      }
+      if (n.type === 'declaration' || n.type === 'for_range_loop') {
+        const block = enclosingBlock(n) ?? body;
+        for (const d of n.children.filter((c) => c.field === 'declarator')) {
+          const id = declName(d, x);
+          if (id && !out.has(x.src(id)) && d.type !== 'function_declarator') {
+            out.set(x.src(id), block);
+          }
+        }
+      }
+      return true;
+    });
+    for (const g of globals) {
+      out.delete(g);
+    }
+    return out;
+  }
+
+  private socketUsed(body: SNode): Set<string> {
+    const x = this.expr;
+    const out = new Set<string>();
+    visit(body, (n) => {
+      if (x.isCall(n)) {
+        const callee = x.calleeOf(n);
+        const base = x.baseName(callee);
+        const recv = x.receiver(n);
+        if (recv && this.python) {
+          const v = x.ident(recv);
+          if (v && /^(recv\w*|send\w*|close|shutdown|setsockopt|makefile|accept|settimeout|fileno|getpeername)$/.test(base)) {
+            out.add(v);
+          }
+        } else if (/^(read|write|recv|send|recvfrom|sendto|close|closesocket|shutdown|setsockopt|getsockopt|FD_SET|FD_ISSET|fcntl|getpeername|readn|writen|readline|sendfile|SSL_set_fd)$/.test(base)) {
+          const v = x.ident(x.args(n)[0]);
+          if (v) {
+            out.add(v);
+          }
+        }
+      }
+      return true;
+    });
+    return out;
+  }
+
+  private closeNameMemo: string | undefined;
+
+  /** `closesocket` in Winsock-only code, else `close`. */
+  get closeName(): string {
+    this.closeNameMemo ??= /\bclosesocket\s*\(/.test(this.text) && !/\bclose\s*\(/.test(this.text) ? 'closesocket' : 'close';
+    return this.closeNameMemo;
+  }
+
+  hasBody(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  consumes(name: string, index: number, depth = 0): boolean {
+    const memo = `${name}#${index}`;
+    const known = this.consumeMemo.get(memo);
+    if (known !== undefined) {
+      return known;
+    }
+    this.consumeMemo.set(memo, false);
+    const f = this.byName.get(name);
+    const p = f?.params[index];
+    let result = false;
+    if (f && p) {
+      result = this.paramConsumed(f, p, depth);
+    }
+    this.consumeMemo.set(memo, result);
+    return result;
+  }
+
+  private paramConsumed(f: FnInfo, p: string, depth: number): boolean {
+    const x = this.expr;
+    let found = false;
+    visit(f.body, (n) => {
+      if (found) {
+        return false;
+      }
+      if (x.isCall(n)) {
+        const callee = x.calleeOf(n);
+        const base = x.baseName(callee);
+        const args = x.args(n);
+        const recv = x.receiver(n);
+        if (this.python && recv && x.ident(recv) === p && (base === 'close' || base === 'detach')) {
+          found = true;
+        } else if (/^(close|closesocket|Close|fdopen|FD_SET|pthread_create|CreateThread|_beginthreadex)$/.test(base)
+          && args.some((a) => x.idents(a).includes(p))) {
+          found = true;
+        } else if (this.byName.has(base) && depth < 4) {
+          args.forEach((a, i) => {
+            if (x.ident(a) === p && this.consumes(base, i, depth + 1)) {
+              found = true;
+            }
+          });
+        } else if (/(^|\.)Thread$/.test(callee) && x.idents(n).includes(p)) {
+          found = true;
+        }
+      } else if (n.type === 'with_statement' && x.idents(n.children.find((c) => c.type === 'with_clause') ?? n).includes(p)) {
+        found = true;
+      } else if (n.type === 'return_statement' && named(n)[0] && x.ident(named(n)[0]) === p) {
+        found = true;
+      } else if ((n.type === 'assignment_expression' || n.type === 'assignment') && x.ident(field(n, 'right')) === p) {
+        const left = field(n, 'left');
+        if (left && left.type !== 'identifier') {
+          found = true;
+        }
+      }
+      return !found;
+    });
+    return found;
+  }
+
+  setsReuse(name: string, index: number): boolean {
+    const memo = `${name}#${index}`;
+    const known = this.reuseMemo.get(memo);
+    if (known !== undefined) {
+      return known;
+    }
+    this.reuseMemo.set(memo, false);
+    const f = this.byName.get(name);
+    const p = f?.params[index];
+    let result = false;
+    if (f && p) {
+      const x = this.expr;
+      visit(f.body, (n) => {
+        if (x.isCall(n) && !result) {
+          const base = x.baseName(x.calleeOf(n));
+          const args = x.args(n);
+          const recv = x.receiver(n);
+          if (base === 'setsockopt' && /SO_REUSEADDR/.test(x.src(n))
+            && ((recv && x.ident(recv) === p) || x.ident(args[0]) === p)) {
+            result = true;
+          } else if (this.byName.has(base) && base !== name) {
+            args.forEach((a, i) => {
+              if (x.ident(a) === p && this.setsReuse(base, i)) {
+                result = true;
+              }
+            });
+          }
+        }
+        return !result;
+      });
+    }
+    this.reuseMemo.set(memo, result);
+    return result;
+  }
+
+  /** Should the function get a CFG? Only when it touches sockets. */
+  touchesSockets(f: FnInfo): boolean {
+    return f.isEntry || SOCKETISH.test(this.text.slice(f.body.start, f.body.end));
+  }
+}
+
+const NO_ATTR: ReadonlySet<string> = new Set(['attribute', 'subscript']);
+
+function enclosingBlock(n: SNode): SNode | undefined {
+  let p = n.parent;
+  while (p && p.type !== 'compound_statement') {
+    if (p.type === 'function_definition') {
+      return undefined;
+    }
+    p = p.parent;
+  }
+  return p;
+}

@@ -1,0 +1,108 @@
+import { l10n } from '../../l10n';
+import { deleteStatement, statementOf } from '../fixes';
+import { finding, type Rule, type RuleContext } from '../rule';
+import { field, named, visit, type SNode } from '../syntax';
+import type { Finding, Fix } from '../types';
+import { constantText } from '../expr';
+
+/** linger-abortive: SO_LINGER {l_onoff != 0, l_linger == 0} turns close() into a reset. */
+export const lingerAbortive: Rule = {
+  id: 'linger-abortive',
+  defaultSeverity: 'warning',
+  languages: ['c', 'cpp', 'python'],
+  title: l10n.t('Abortive close with SO_LINGER {1, 0}'),
+  check(ctx) {
+    const x = ctx.facts.expr;
+    const out: Finding[] = [];
+    visit(ctx.facts.root, (n) => {
+      if (!x.isCall(n) || x.baseName(x.calleeOf(n)) !== 'setsockopt' || !/SO_LINGER/.test(x.src(n))) {
+        return true;
+      }
+      const args = x.args(n);
+      const value = ctx.language === 'python' ? args[2] : args[3];
+      const pair = value ? lingerValue(ctx, value, n) : undefined;
+      if (pair && pair[0] !== 0 && pair[1] === 0) {
+        const stmt = statementOf(n);
+        const edits = stmt.type === 'expression_statement' ? deleteStatement(ctx, stmt) : [];
+        const fix: Fix = { title: l10n.t('Remove the abortive linger (close normally)'), preferred: true, edits };
+        out.push(finding(ctx, lingerAbortive, n,
+          l10n.t('SO_LINGER with l_onoff=1 and l_linger=0 makes close() send RST: TIME_WAIT is skipped and anything still queued, such as a final reply or error message, may never reach the peer, who sees ECONNRESET.'),
+          edits.length > 0 ? [fix] : []));
+      }
+      return true;
+    });
+    return out;
+  },
+};
+
+/** Folds the {l_onoff, l_linger} pair the option points at, if it is known. */
+function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, number] | undefined {
+  const x = ctx.facts.expr;
+  const defs = ctx.facts.defines;
+  const pack = (t: string): [number, number] | undefined => {
+    const m = /struct\.pack\(\s*['"][@=<>!]?[a-zA-Z]+['"]\s*,\s*([^,]+),\s*([^,)]+)\)/.exec(t);
+    const a = m ? constantText(m[1].trim(), defs, 0) : undefined;
+    const b = m ? constantText(m[2].trim(), defs, 0) : undefined;
+    return a !== undefined && b !== undefined ? [a, b] : undefined;
+  };
+  if (ctx.language === 'python') {
+    const direct = pack(x.src(value));
+    if (direct) {
+      return direct;
+    }
+    const name = x.ident(value);
+    let found: [number, number] | undefined;
+    visit(ctx.facts.root, (n) => {
+      if (n.type === 'assignment' && n.start < call.start && x.ident(field(n, 'left')) === name) {
+        found = pack(x.src(field(n, 'right') ?? n)) ?? found;
+      }
+      return true;
+    });
+    return found;
+  }
+  const t = x.src(value).replace(/\s+/g, '');
+  const m = /&([A-Za-z_]\w*)$/.exec(t.replace(/^\([^)]*\)/, ''));
+  if (!m) {
+    return undefined;
+  }
+  const name = m[1];
+  let onoff: number | undefined;
+  let linger: number | undefined;
+  visit(ctx.facts.root, (n) => {
+    if (n.start >= call.start) {
+      return false;
+    }
+    if (n.type === 'init_declarator' && x.src(field(n, 'declarator') ?? n) === name) {
+      const v = field(n, 'value');
+      if (v && v.type === 'initializer_list') {
+        const items = named(v);
+        items.forEach((it, i) => {
+          if (it.type === 'initializer_pair') {
+            const d = x.src(named(it)[0]);
+            const c = constantText(x.src(named(it)[named(it).length - 1]), defs, 0);
+            if (/l_onoff/.test(d)) {
+              onoff = c;
+            } else if (/l_linger/.test(d)) {
+              linger = c;
+            }
+          } else if (i === 0) {
+            onoff = constantText(x.src(it), defs, 0);
+          } else if (i === 1) {
+            linger = constantText(x.src(it), defs, 0);
+          }
+        });
+      }
+    }
+    if (n.type === 'assignment_expression') {
+      const l = x.src(field(n, 'left') ?? n).replace(/\s+/g, '');
+      const r = constantText(x.src(field(n, 'right') ?? n), defs, 0);
+      if (l === `${name}.l_onoff`) {
+        onoff = r;
+      } else if (l === `${name}.l_linger`) {
+        linger = r;
+      }
+    }
+    return true;
+  });
+  return onoff !== undefined && linger !== undefined ? [onoff, linger] : undefined;
+}

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { lintText } from '../../../src/lint/analyzer';
+import { languageFor } from '../../../src/lint/grammars';
+import { LineIndex } from '../../../src/lint/text';
+import type { TextEdit } from '../../../src/lint/types';
+import { grammars, projectRoot } from './helpers';
+
+const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
+
+function apply(text: string, edits: TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const offsets = edits.map((e) => ({
+    start: lines.lineStart(e.range.start.line) + e.range.start.character,
+    end: lines.lineStart(e.range.end.line) + e.range.end.character, text: e.newText,
+  })).sort((a, b) => b.start - a.start);
+  for (const o of offsets) {
+    text = text.slice(0, o.start) + o.text + text.slice(o.end);
+  }
+  return text;
+}
+
+describe('lint quick fixes', () => {
+  it('every fix removes its finding and adds none', async () => {
+    const g = await grammars();
+    let applied = 0;
+    for (const name of readdirSync(DIR).sort()) {
+      const language = languageFor(name);
+      if (!language) {
+        continue;
+      }
+      const text = readFileSync(join(DIR, name), 'utf8');
+      const before = lintText(g, text, language).findings;
+      for (const f of before) {
+        for (const fix of f.fixes) {
+          const fixed = apply(text, fix.edits);
+          const after = lintText(g, fixed, language).findings;
+          const key = (x: { ruleId: string; message: string }): string => `${x.ruleId}|${x.message.replace(/\d+/g, "#")}`;
+          const count = (list: typeof before): Map<string, number> => {
+            const m = new Map<string, number>();
+            for (const x of list) {
+              m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+            }
+            return m;
+          };
+          const b = count(before);
+          const a = count(after);
+          assert.ok((a.get(key(f)) ?? 0) < (b.get(key(f)) ?? 0), `${name}:${f.range.start.line + 1} ${f.ruleId}: "${fix.title}" left the finding\n${fixed}`);
+          for (const [k, n] of a) {
+            assert.ok(n <= (b.get(k) ?? 0), `${name}:${f.range.start.line + 1} ${f.ruleId}: "${fix.title}" added ${k}`);
+          }
+          applied++;
+        }
+      }
+    }
+    console.log(`fixes applied and re-linted: ${applied}`);
+    assert.ok(applied >= 7);
+  });
+});

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { lintText } from '../../../src/lint/analyzer';
+import { languageFor } from '../../../src/lint/grammars';
+import { grammars, projectRoot } from './helpers';
+
+const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
+const INPUTS = 10_000;
+const PER_FILE_MS = 2_000;
+
+/** A small deterministic PRNG so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+}
+
+function mutate(text: string, r: () => number): string {
+  switch (Math.floor(r() * 5)) {
+    case 0:
+      return text.slice(0, Math.floor(r() * text.length));
+    case 1: {
+      const at = Math.floor(r() * text.length);
+      const junk = Array.from({ length: 1 + Math.floor(r() * 8) }, () => String.fromCharCode(Math.floor(r() * 0x3000))).join('');
+      return text.slice(0, at) + junk + text.slice(at + Math.floor(r() * 4));
+    }
+    case 2: {
+      const depth = 50 + Math.floor(r() * 400);
+      return text + `\nvoid deep(int s) {${'if (s) {'.repeat(depth)} close(s); ${'}'.repeat(depth)}}\n`;
+    }
+    case 3: {
+      const a = Math.floor(r() * text.length);
+      const b = Math.floor(r() * text.length);
+      return text.slice(0, Math.min(a, b)) + text.slice(Math.max(a, b));
+    }
+    default:
+      return text.replace(/[{}():]/g, (c) => (r() < 0.02 ? '' : c));
+  }
+}
+
+describe('lint fuzzing', () => {
+  it(`survives ${INPUTS} mutated inputs and a 5 MB file within the time bound`, async () => {
+    const g = await grammars();
+    const seeds = readdirSync(DIR).filter((n) => languageFor(n)).map((n) => ({ text: readFileSync(join(DIR, n), 'utf8'), language: languageFor(n)! }));
+    const r = rng(42);
+    let slowest = 0;
+    for (let i = 0; i < INPUTS; i++) {
+      const seed = seeds[i % seeds.length];
+      const text = mutate(seed.text, r);
+      const started = Date.now();
+      const result = lintText(g, text, seed.language, { timeoutMs: PER_FILE_MS });
+      const ms = Date.now() - started;
+      slowest = Math.max(slowest, ms);
+      assert.ok(!result.notices.some((n) => n.kind === 'unsupported'), `input ${i}: ${JSON.stringify(result.notices)}`);
+      assert.ok(ms <= PER_FILE_MS * 2, `input ${i} took ${ms} ms`);
+    }
+    const big = seeds[0].text.repeat(Math.ceil(5_000_000 / seeds[0].text.length));
+    const started = Date.now();
+    const result = lintText(g, big, seeds[0].language, { timeoutMs: PER_FILE_MS });
+    const ms = Date.now() - started;
+    console.log(`fuzz: ${INPUTS} inputs, slowest ${slowest} ms; 5 MB file: ${ms} ms, ${result.findings.length} findings, notices ${result.notices.map((n) => n.kind).join(',') || 'none'}`);
+    assert.ok(ms <= PER_FILE_MS * 3, `5 MB file took ${ms} ms`);
+  });
+});
