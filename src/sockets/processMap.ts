@@ -23,12 +23,21 @@ const REAL_PROC: ProcFs = {
  * Maps socket inodes to processes through `/proc/PID/fd/N -> socket:[INODE]`.
  *
  * A scan walks every process's fds, so it runs only when a row shows an inode we have not
- * seen, and at most once per `rescanMs`: sockets of other users (EACCES) stay unknown
- * instead of forcing a scan on every poll. Errors of any kind mean "unknown", never a throw.
+ * seen, at most once per `rescanMs` and at most ~1% of a core; inodes a scan could not place (other users'
+ * processes, EACCES) wait 30 times longer instead of forcing a scan on every poll. Errors of any kind mean "unknown", never a throw.
  */
 export class ProcessMap {
   private owners = new Map<number, Owner>();
   private lastScan = -Infinity;
+  /** Inodes the last scan could not place (other users' processes); they do not force rescans. */
+  private unplaced = new Set<number>();
+  private lastScanMs = 0;
+  /** How many scans ran; lets a caller tell whether the last resolve() scanned. */
+  scanCount = 0;
+  /** Wall time of the latest scan, in ms (reported apart from the poll's own cost). */
+  get scanMs(): number {
+    return this.lastScanMs;
+  }
   private scanning: Promise<void> | undefined;
 
   constructor(
@@ -41,7 +50,10 @@ export class ProcessMap {
   async resolve(inodes: Iterable<number>): Promise<Map<number, Owner>> {
     const wanted = [...inodes].filter((i) => i !== 0);
     const missing = wanted.filter((i) => !this.owners.has(i));
-    if (missing.length > 0 && this.now() - this.lastScan >= this.rescanMs) {
+    const onlyUnplaced = missing.every((i) => this.unplaced.has(i));
+    // A scan may use at most ~1% of a core: on a machine with many fds it waits longer.
+    const wait = Math.max(onlyUnplaced ? this.rescanMs * 30 : this.rescanMs, this.lastScanMs * 100);
+    if (missing.length > 0 && this.now() - this.lastScan >= wait) {
       this.scanning ??= this.scan(new Set(missing)).finally(() => (this.scanning = undefined));
       await this.scanning;
     }
@@ -61,6 +73,16 @@ export class ProcessMap {
 
   private async scan(missing: Set<number>): Promise<void> {
     this.lastScan = this.now();
+    this.scanCount++;
+    try {
+      await this.walk(missing);
+    } finally {
+      this.lastScanMs = this.now() - this.lastScan;
+    }
+    this.unplaced = missing;
+  }
+
+  private async walk(missing: Set<number>): Promise<void> {
     const pids = (await this.proc.readdir('/proc').catch(() => [] as string[])).filter((n) => /^\d+$/.test(n));
     // Our own process first: the lab's sockets and the tests' are usually ours.
     const self = String(process.pid);

@@ -37,6 +37,8 @@ export interface Snapshot {
   skipped: number;
   /** Whether timers are known on this platform (false on macOS/Windows netstat). */
   hasTimers: boolean;
+  /** Milliseconds of this read spent on occasional, self-limited work (the Linux pid scan), not on the table. */
+  sideMs?: number;
 }
 
 /** One platform's way to read the table (Linux /proc, macOS/Windows netstat). */
