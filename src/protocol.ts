@@ -22,6 +22,8 @@ export interface DiagramEdge {
   event: string;
   /** What the kernel sends in answer (`snd ACK`), or '' when nothing. */
   action: string;
+  /** `main` edges are drawn; `abort` edges (resets, timeouts) only where the diagram has room. */
+  kind: 'main' | 'abort';
 }
 
 /** A state with its localized explanation, for the diagram's details box. */
@@ -152,6 +154,8 @@ export interface UiStrings {
   laneKernel: string;
   lanePrograms: string;
   appeared: string;
+  evRecvEof: string;
+  evBytes: string;
   gone: string;
   sequenceTitle: string;
   sequenceNone: string;

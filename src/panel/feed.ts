@@ -69,14 +69,19 @@ export class PanelFeed implements Disposable {
     };
   }
 
-  /** Whether messages reach the view: it said `ready` and its panel is visible. */
-  setLive(live: boolean): void {
+  /**
+   * Whether messages reach the view: it said `ready` and its panel is visible. Going live
+   * replays the whole state unless the caller has just sent it (`init`).
+   */
+  setLive(live: boolean, replay = true): void {
     const wasLive = this.live;
     this.live = live;
-    if (live && !wasLive) {
+    if (live && !wasLive && replay) {
       // Whatever happened while hidden is already in the snapshot: replay it whole.
       this.clearPending();
       this.sink({ type: 'state', state: this.snapshot() });
+    } else if (live && !wasLive) {
+      this.clearPending();
     } else if (!live) {
       this.clearPending();
     }

@@ -66,14 +66,15 @@ export function toProgramEvent(raw: unknown, source: string, now: number): Progr
     event.peer = peer;
   }
   const option = text(r.option ?? r.opt ?? r.name, 40);
-  const value = text(r.value, 60);
+  const value = typeof r.value === 'object' && r.value !== null ? JSON.stringify(r.value).slice(0, 60) : text(r.value, 60);
   if (option !== undefined) {
     event.option = option;
   }
   if (value !== undefined) {
     event.value = value;
   }
-  const extra = text(r.how ?? r.title ?? r.text ?? r.message);
+  const reuse = typeof r.reuse === 'boolean' ? `SO_REUSEADDR=${r.reuse ? 1 : 0}` : undefined;
+  const extra = text(r.how ?? r.title ?? r.text ?? r.message) ?? reuse;
   if (extra !== undefined) {
     event.text = extra;
   }

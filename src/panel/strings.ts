@@ -1,12 +1,14 @@
-import * as vscode from 'vscode';
 import type { UiStrings } from '../protocol';
+
+/** Translates one message; `comment` helps translators. The host passes vscode.l10n.t. */
+export type StringTranslator = (message: string, comment?: string) => string;
 
 /**
  * The view's strings in the user's language. Placeholders in braces (`{seconds}`) are left
- * for the view to fill: vscode.l10n.t keeps placeholders it has no value for.
+ * for the view to fill: vscode.l10n.t keeps placeholders it has no value for. Pure, so tests
+ * build the same `init` the host sends.
  */
-export function uiStrings(): UiStrings {
-  const t = (message: string, comment?: string) => (comment ? vscode.l10n.t({ message, comment: [comment] }) : vscode.l10n.t(message));
+export function uiStrings(t: StringTranslator = (message) => message): UiStrings {
   return {
     title: t('Socket Lifecycle'),
     tabLive: t('Live'),
@@ -52,6 +54,8 @@ export function uiStrings(): UiStrings {
     laneKernel: t('kernel'),
     lanePrograms: t('programs'),
     appeared: t('appeared'),
+    evRecvEof: t('recv() returned 0: the peer sent FIN'),
+    evBytes: t('{bytes} bytes'),
     gone: t('gone'),
     sequenceTitle: t('Teardown of {a} and {b}'),
     sequenceNone: t('No connection has closed yet. When one does, its FIN/ACK exchange is drawn here.'),
