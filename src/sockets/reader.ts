@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { l10n } from '../l10n';
+import { DiagSource, type DiagSourceOptions } from './native/diagSource';
 import { parseNetstatMac, NETSTAT_MAC_COMMAND } from './netstatMac';
 import { parseNetstatWindows, NETSTAT_WINDOWS_COMMANDS } from './netstatWindows';
 import { parseProcNetTcp, PROC_NET_TCP_FILES } from './procNetTcp';
@@ -46,7 +47,10 @@ export class ProcNetTcpSource implements SocketSource {
     let skipped = 0;
     texts.forEach((text, i) => {
       const result = parseProcNetTcp(text ?? '', this.files[i].family, { littleEndian: this.littleEndian, ports });
-      rows.push(...result.rows);
+      // A loop, not push(...rows): spreading a 100,000-row table overflows the call stack.
+      for (const row of result.rows) {
+        rows.push(row);
+      }
       skipped += result.skipped;
     });
     const scansBefore = this.owners.scanCount;
@@ -112,10 +116,16 @@ export class UnavailableSource implements SocketSource {
   }
 }
 
-/** The source for this machine: /proc on Linux, netstat on macOS and Windows. */
-export function pickSocketSource(platform: NodeJS.Platform = process.platform): SocketSource {
+/**
+ * The source for this machine: on Linux netlink sock_diag through the C helper when it can be
+ * built and started, else /proc (decided on the first read); netstat on macOS and Windows.
+ */
+export function pickSocketSource(platform: NodeJS.Platform = process.platform, native: DiagSourceOptions = {}): SocketSource {
   switch (platform) {
-    case 'linux':
+    case 'linux': {
+      const owners = new ProcessMap();
+      return new DiagSource(new ProcNetTcpSource(owners), owners, native);
+    }
     case 'android':
       return new ProcNetTcpSource();
     case 'darwin':
