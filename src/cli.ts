@@ -1,11 +1,6 @@
 #!/usr/bin/env node
-import { join } from 'node:path';
+import './cli/l10nSetup';
 import { main } from './cli/main';
-import { bundleTranslator, pickLocale } from './cli/locale';
-import { setTranslator } from './l10n';
-
-// dist/cli.js -> ../l10n, the same bundles the extension ships.
-setTranslator(bundleTranslator(join(__dirname, '..', 'l10n'), pickLocale(process.env)));
 
 const interrupted = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());

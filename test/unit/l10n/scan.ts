@@ -13,9 +13,8 @@ import * as ts from 'typescript';
  *   terminals, progress, webview titles, diagnostics, code actions) and literals assigned to
  *   UI-facing properties (`text`, `tooltip`, `title`, `label`, `placeHolder`, ...).
  * - `src/cli/**`: sentences (three words or more) anywhere outside `l10n.t`.
- * - Everywhere: a bare `t('...')` translator alias, which @vscode/l10n-dev cannot export; and
- *   `l10n.t(...)` from src/l10n.ts evaluated as the module loads (a top-level constant), which
- *   runs before the host or the CLI installs its translator and so always yields English.
+ * - Everywhere: a bare `t('...')` translator alias, which @vscode/l10n-dev cannot export.
+ *   (`l10n.t` at module load is fine: extension.ts and cli.ts import their translator first.)
  */
 export interface Offender {
   file: string;
@@ -99,19 +98,6 @@ function enclosingCallName(node: ts.Node): string | undefined {
   return undefined;
 }
 
-/** True when `node` runs as its module loads: not inside a function, method or instance field. */
-function runsAtLoad(node: ts.Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) {
-      return false;
-    }
-    if (ts.isPropertyDeclaration(n) && !n.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 /** Scans one file's text; `path` is what offenders report. */
 export function scanSource(path: string, source: string): Offender[] {
   const file = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
@@ -134,12 +120,6 @@ export function scanSource(path: string, source: string): Offender[] {
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't'
       && node.arguments.length > 0 && fixedText(node.arguments[0]) !== undefined) {
       flag(node.arguments[0], 'translator alias t(...): @vscode/l10n-dev exports only l10n.t(...)');
-    }
-    if (isL10nCall(node) && ts.isPropertyAccessExpression((node as ts.CallExpression).expression)
-      && ((node as ts.CallExpression).expression as ts.PropertyAccessExpression).expression.getText() === 'l10n' && runsAtLoad(node)) {
-      const line = file.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-      found.push({ file: path, line, why: 'l10n.t(...) runs at module load, before setTranslator(): the text stays English',
-        text: fixedText((node as ts.CallExpression).arguments[0]) ?? '' });
     }
     if (usesVscode) {
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
