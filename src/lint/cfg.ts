@@ -1,3 +1,4 @@
+import { functionMacros } from './expr';
 import { field, named, type SNode } from './syntax';
 
 /**
@@ -20,11 +21,12 @@ export interface Leave {
   scopes: SNode[];
   /** Leaves the function (return, throw, falling off the end). */
   leavesFunction: boolean;
-  /** For back edges: the loop that iterates again. */
+  /** For back edges: the loop that iterates again; for break: the loop it leaves. */
   loop?: SNode;
 }
 
-export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave }
+/** `loopExit`: this edge leaves the loop because its condition failed (not through break). */
+export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode }
 
 export interface Cfg { entry: CfgNode; nodes: CfgNode[]; exit: CfgNode }
 
@@ -164,7 +166,7 @@ export class CfgBuilder {
         if (!b) {
           return next;
         }
-        return this.jump(s, { kind: 'break', at: s, scopes: ctx.scopes.slice(b.depth), leavesFunction: false }, b.node, b.depth, ctx);
+        return this.jump(s, { kind: 'break', at: s, scopes: ctx.scopes.slice(b.depth), leavesFunction: false, loop: b.loop }, b.node, b.depth, ctx);
       }
       case 'continue_statement': {
         const c = ctx.continueTo;
@@ -238,10 +240,21 @@ export class CfgBuilder {
     const n = this.effect('stmt', s, ctx);
     if (this.isExit(s)) {
       n.succ.push({ to: this.exitNode, leave: { kind: 'exit', at: s, scopes: ctx.scopes, leavesFunction: true } });
+      if (this.exitsOnlySometimes(s)) {
+        n.succ.push({ to: next });
+      }
     } else {
       n.succ.push({ to: next });
     }
     return n;
+  }
+
+  /** `CHECK(bind(...), "bind")` with `#define CHECK(c, m) do { if ((c) < 0) { perror(m); exit(1); } } while (0)`. */
+  private exitsOnlySometimes(s: SNode): boolean {
+    const call = named(s)[0];
+    const f = call && call.type === 'call_expression' ? field(call, 'function') : undefined;
+    const defs = f ? functionMacros(this.text).get(this.text.slice(f.start, f.end)) : undefined;
+    return !!defs && defs.every((d) => /\bif\s*\(|\?|&&|\|\|/.test(d.body));
   }
 
   private block(s: SNode, next: CfgNode, ctx: Ctx, back?: { loop: SNode }): CfgNode {
@@ -272,14 +285,14 @@ export class CfgBuilder {
     return this.stmt(s, end, ctx);
   }
 
-  private cond(ast: SNode | undefined, ifTrue: CfgNode, ifFalse: CfgNode, ctx: Ctx): CfgNode {
+  private cond(ast: SNode | undefined, ifTrue: CfgNode, ifFalse: CfgNode, ctx: Ctx, loop?: SNode): CfgNode {
     if (!ast) {
       const j = this.node('join');
       j.succ.push({ to: ifTrue }, { to: ifFalse });
       return j;
     }
     const n = this.effect('cond', ast, ctx);
-    n.succ.push({ to: ifTrue, truth: true }, { to: ifFalse, truth: false });
+    n.succ.push({ to: ifTrue, truth: true }, { to: ifFalse, truth: false, loopExit: loop });
     return n;
   }
 
@@ -313,7 +326,7 @@ export class CfgBuilder {
     if (c && isTrueLiteral(this.text.slice(c.start, c.end))) {
       head.succ.push({ to: bodyEntry });
     } else {
-      head.succ.push({ to: this.cond(c, bodyEntry, after, ctx) });
+      head.succ.push({ to: this.cond(c, bodyEntry, after, ctx, s) });
     }
     return head;
   }
@@ -324,7 +337,7 @@ export class CfgBuilder {
     const depth = ctx.scopes.length;
     const inner: Ctx = { ...ctx, breakTo: { node: next, depth, loop: s }, continueTo: { node: condHead, depth, loop: s } };
     const bodyEntry = this.body(field(s, 'body'), condHead, inner, s);
-    condHead.succ.push({ to: this.cond(condOf(s), head, next, ctx) });
+    condHead.succ.push({ to: this.cond(condOf(s), head, next, ctx, s) });
     head.succ.push({ to: bodyEntry });
     return head;
   }
@@ -342,7 +355,7 @@ export class CfgBuilder {
     const inner: Ctx = { ...ctx, breakTo: { node: next, depth, loop: s }, continueTo: { node: update, depth, loop: s } };
     const bodyEntry = this.body(field(s, 'body'), update, inner, s);
     const c = field(s, 'condition');
-    head.succ.push({ to: c ? this.cond(c, bodyEntry, next, ctx) : bodyEntry });
+    head.succ.push({ to: c ? this.cond(c, bodyEntry, next, ctx, s) : bodyEntry });
     const init = field(s, 'initializer');
     if (init) {
       const n = this.node('stmt', init);

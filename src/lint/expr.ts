@@ -11,7 +11,9 @@ export class Expr {
   /** Strips parentheses and casts: `((int)fd)` -> `fd`. */
   unwrap(n: SNode | undefined): SNode | undefined {
     while (n) {
-      if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
+      if (n.type === 'await') {
+        n = named(n)[0];
+      } else if (n.type === 'parenthesized_expression' || n.type === 'cast_expression') {
         const inner = n.type === 'cast_expression' ? field(n, 'value') : named(n)[0];
         if (!inner) {
           return n;
@@ -148,4 +150,26 @@ export function constantText(t: string, defines: ReadonlyMap<string, string> | u
     return constantText(def.replace(/\s+/g, ''), defines, depth + 1);
   }
   return undefined;
+}
+
+/** A function-like `#define`: its parameter names and body text. */
+export type Macro = { params: string[]; body: string };
+
+let macroText: string | undefined;
+let macroMap = new Map<string, Macro[]>();
+
+/** Function-like `#define`s of a source text (every definition, as #ifdef branches may differ). */
+export function functionMacros(text: string): Map<string, Macro[]> {
+  if (text !== macroText) {
+    macroMap = new Map();
+    const joined = text.replace(/\\\r?\n/g, ' ');
+    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)(.*)$/gm;
+    for (let hit = re.exec(joined); hit; hit = re.exec(joined)) {
+      const list = macroMap.get(hit[1]) ?? [];
+      list.push({ params: hit[2].split(',').map((p) => p.trim()).filter(Boolean), body: hit[3].trim() });
+      macroMap.set(hit[1], list);
+    }
+    macroText = text;
+  }
+  return macroMap;
 }

@@ -43,6 +43,26 @@ export function insertBefore(ctx: RuleContext, n: SNode, lines: string[]): TextE
   return [{ range: { start: at, end: at }, newText: lines.map((l) => `${indent}${l}\n`).join('') }];
 }
 
+/**
+ * Inserts `lines` right before the statement `stmt` itself (a return, continue, break...),
+ * not before the statement enclosing it: `if (n == 0) continue;` becomes
+ * `if (n == 0) { close(c); continue; }`.
+ */
+export function insertBeforeStatement(ctx: RuleContext, stmt: SNode, lines: string[]): TextEdit[] {
+  const pos = ctx.lines.position(stmt.start);
+  const lineText = ctx.lines.lineText(pos.line);
+  if (stmtInBlock(stmt) && lineText.slice(0, pos.character).trim() === '') {
+    const indent = /^[ \t]*/.exec(lineText)![0];
+    const at = { line: pos.line, character: 0 };
+    return [{ range: { start: at, end: at }, newText: lines.map((l) => `${indent}${l}\n`).join('') }];
+  }
+  if (ctx.language === 'python') {
+    return [];
+  }
+  const text = ctx.lines.text.slice(stmt.start, stmt.end);
+  return [{ range: ctx.lines.range(stmt.start, stmt.end), newText: `{ ${lines.join(' ')} ${text} }` }];
+}
+
 function stmtInBlock(stmt: SNode): boolean {
   const p = stmt.parent;
   return !!p && (p.type === 'compound_statement' || p.type === 'block' || p.type === 'case_statement'

@@ -1,8 +1,8 @@
-import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS } from './api';
+import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave } from './cfg';
 import { condOf } from './cfg';
-import type { Expr } from './expr';
-import { field, named, type SNode } from './syntax';
+import { constantText, functionMacros, type Expr, type Macro } from './expr';
+import { field, named, visit, type SNode } from './syntax';
 
 /** What one function looks like to the analysis. */
 export interface FnInfo {
@@ -30,12 +30,30 @@ export interface FileContext {
   setsReuse(name: string, index: number): boolean;
   /** A function with a body in this file. */
   hasBody(name: string): boolean;
+  /** Same-file functions by name (for wrappers that return a new socket). */
+  byName?: ReadonlyMap<string, FnInfo>;
 }
 
-type Kind = 'O' | 'S' | 'D' | 'C' | 'H' | 'U' | 'P' | 'R' | 'nr' | 'ra' | 'B' | 'M';
-const OWN_KINDS: ReadonlySet<Kind> = new Set(['O', 'S', 'D', 'C', 'H', 'U', 'P', 'R']);
+type Acquired = { tcpServerCandidate: boolean };
+/** Per file: same-file functions that return a socket they obtained (wrappers, factories). */
+const wrapperMemo = new WeakMap<FileContext, Map<string, Acquired | null>>();
+const NON_TCP = /SOCK_DGRAM|AF_UNIX|AF_LOCAL|PF_UNIX|PF_LOCAL|SOCK_RAW|IPPROTO_UDP/;
 
-interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string }
+/**
+ * Ownership kinds: O owned, S shut down, D dropped from its table, C closed, H handed off,
+ * U not a socket / invalid, P borrowed parameter, R registered (a table slot), E registered and
+ * its read just saw EOF (the handler must close it). Aux kinds: nr/ra/B reuse order, M a read
+ * result that may be -1, Q a read result whose socket is `alias`.
+ */
+type Kind = 'O' | 'S' | 'D' | 'C' | 'H' | 'U' | 'P' | 'R' | 'E' | 'nr' | 'ra' | 'B' | 'M' | 'Q';
+const OWN_KINDS: ReadonlySet<Kind> = new Set(['O', 'S', 'D', 'C', 'H', 'U', 'P', 'R', 'E']);
+
+/**
+ * One possibility for a variable. `site` (plus `id` for a thread entry's parameters) names the
+ * socket, so copies of a descriptor in several locals are recognized as one socket. `tag`
+ * records how a path left a loop (`x<start>`: its condition failed, `b<start>`: a break).
+ */
+interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string }
 type VarState = Map<string, Tok>;
 type State = Map<string, VarState>;
 
@@ -47,10 +65,12 @@ export interface FlowEvents {
   missingReuse: { variable: string; bind: SNode; site?: SNode }[];
   reuseAfterBind: { variable: string; call: SNode }[];
   readAsData: { site: SNode; use: SNode }[];
+  /** Sockets this function listen()s on: local names, or `g_fd`, `self.sock`, `srv->fd` for stored ones. */
+  listens: Set<string>;
 }
 
 function key(t: Tok): string {
-  return `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}`;
+  return `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
 }
 
 function one(t: Tok): VarState {
@@ -63,7 +83,7 @@ const STORE_LHS = new Set(['field_expression', 'subscript_expression', 'pointer_
 
 /** Path analysis of socket ownership, SO_REUSEADDR order and read results over one CFG. */
 export class Flow {
-  private readonly events: FlowEvents = { leaks: [], shutdownLeaks: [], dropLeaks: [], missingReuse: [], reuseAfterBind: [], readAsData: [] };
+  private readonly events: FlowEvents = { leaks: [], shutdownLeaks: [], dropLeaks: [], missingReuse: [], reuseAfterBind: [], readAsData: [], listens: new Set() };
   private reporting = false;
   private current!: CfgNode;
   private readonly seen = new Set<string>();
@@ -120,7 +140,7 @@ export class Flow {
   private initial(): State {
     const s: State = new Map();
     for (const p of this.fn.params) {
-      s.set(p, one(this.fn.isEntry ? { kind: 'O', site: this.fn.node, alias: 'param' } : { kind: 'P' }));
+      s.set(p, one(this.fn.isEntry ? { kind: 'O', site: this.fn.node, alias: 'param', id: p } : { kind: 'P' }));
     }
     return s;
   }
@@ -135,6 +155,11 @@ export class Flow {
       }
       if (edge.leave) {
         s = this.leave(s, edge.leave);
+      }
+      if (edge.loopExit) {
+        s = this.tagLoop(s, 'x', edge.loopExit);
+      } else if (edge.leave?.kind === 'break' && edge.leave.loop) {
+        s = this.tagLoop(s, 'b', edge.leave.loop);
       }
       return [edge, s];
     });
@@ -159,6 +184,25 @@ export class Flow {
     }
     next.set(v, vs);
     return next;
+  }
+
+  /**
+   * Ends `v`'s ownership (closed, handed off, or known invalid) and that of every copy of
+   * the same socket in other variables.
+   */
+  private settle(s: State, v: string, kind: 'H' | 'C' | 'U'): State {
+    const mine = [...(s.get(v)?.values() ?? [])].filter((t) => (t.kind === 'O' || t.kind === 'S') && t.site);
+    s = this.setOwn(s, v, [{ kind }]);
+    if (mine.length === 0) {
+      return s;
+    }
+    const same = (t: Tok): boolean => (t.kind === 'O' || t.kind === 'S') && mine.some((m) => sameSocket(m, t));
+    for (const [name, vs] of s) {
+      if (name !== v && [...vs.values()].some(same)) {
+        s = this.mapOwn(s, name, (t) => (same(t) ? { kind } : t));
+      }
+    }
+    return s;
   }
 
   private mapOwn(s: State, v: string, f: (t: Tok) => Tok): State {
@@ -200,6 +244,11 @@ export class Flow {
     return false;
   }
 
+  /** Not known to be closed on every path: some path may still hold it open (or it was never seen closed). */
+  private open(s: State, v: string): boolean {
+    return !this.has(s, v, 'C') || this.has(s, v, 'O') || this.has(s, v, 'S');
+  }
+
   private once(tag: string): boolean {
     if (this.seen.has(tag)) {
       return false;
@@ -211,39 +260,54 @@ export class Flow {
   // ---- leaving scopes ----------------------------------------------------------------------
 
   private leave(s: State, leave: Leave): State {
+    const back = (leave.kind === 'back' || leave.kind === 'continue') && !!leave.loop;
+    const inLoop = (n: SNode | undefined): boolean => !!n && !!leave.loop && leave.loop.start <= n.start && n.end <= leave.loop.end;
+    const scoped = (v: string): boolean => {
+      const block = this.fn.locals.get(v);
+      return leave.leavesFunction || (!!block && leave.scopes.includes(block));
+    };
+    const fires = (v: string, t: Tok): boolean => leave.kind !== 'exit' && (scoped(v) || (back && inLoop(t.kind === 'D' ? t.at : t.site)));
+    // A socket still held by a copy that stays alive is not lost on this edge.
+    const survives = (v: string, t: Tok): boolean => {
+      for (const [w, ws] of s) {
+        if (w !== v && !w.includes('.') && [...ws.values()].some((u) => u.kind === t.kind && sameSocket(u, t) && !fires(w, u))) {
+          return true;
+        }
+      }
+      return false;
+    };
     let next: State | undefined;
     for (const [v, vs] of s) {
-      const block = this.fn.locals.get(v);
-      const inScope = leave.leavesFunction || (!!block && leave.scopes.includes(block));
-      const back = (leave.kind === 'back' || leave.kind === 'continue') && !!leave.loop;
+      const inScope = scoped(v);
       let touched = false;
       const kept: VarState = new Map();
       const owned = [...vs.values()].filter((t) => OWN_KINDS.has(t.kind));
       const definite = owned.length > 0 && owned.every((t) => t.kind === 'O');
       for (const [k, t] of vs) {
-        const inLoop = (n: SNode | undefined): boolean => !!n && !!leave.loop && leave.loop.start <= n.start && n.end <= leave.loop.end;
-        const fires = leave.kind !== 'exit' && (inScope || (back && inLoop(t.kind === 'D' ? t.at : t.site)));
-        if (t.kind === 'O' && fires) {
-          if (this.reporting && (t.alias !== 'param' || this.fn.socketUsed.has(v))) {
+        if (t.kind === 'E' && leave.kind !== 'exit' && (leave.leavesFunction || (back && inLoop(t.at)))) {
+          // A registered socket whose EOF branch ends here without close(): it stays in CLOSE_WAIT.
+          if (this.reporting && this.once(`eof:${t.at!.start}:${leave.at.start}`)) {
+            this.events.leaks.push({ variable: v, site: undefined, at: leave.at, definite: false, kind: leave.kind });
+          }
+          const u: Tok = { kind: 'R', alias: t.alias };
+          kept.set(key(u), u);
+          touched = true;
+          continue;
+        }
+        const fire = fires(v, t) && (t.kind === 'O' || t.kind === 'S' || t.kind === 'D');
+        if (fire && !survives(v, t)) {
+          if (t.kind === 'O' && this.reporting && (t.alias !== 'param' || this.fn.socketUsed.has(t.id ?? v) || this.fn.socketUsed.has(v))) {
             const at = t.via ?? leave.at;
-            if (this.once(`leak:${v}:${at.start}`)) {
+            if (this.once(`leak:${t.site?.start ?? v}:${t.id ?? ''}:${at.start}`)) {
               this.events.leaks.push({ variable: v, site: t.alias === 'param' ? undefined : t.site, at, definite, kind: t.via ? 'goto' : leave.kind });
             }
-          }
-          touched = true;
-          continue;
-        }
-        if (t.kind === 'S' && fires) {
-          if (this.reporting && this.once(`shut:${v}:${t.at!.start}`)) {
+          } else if (t.kind === 'S' && this.reporting && this.once(`shut:${t.at!.start}`)) {
             this.events.shutdownLeaks.push({ variable: v, shut: t.at!, site: t.alias === 'param' ? undefined : t.site });
-          }
-          touched = true;
-          continue;
-        }
-        if (t.kind === 'D' && fires) {
-          if (this.reporting && this.once(`drop:${v}:${t.at!.start}`)) {
+          } else if (t.kind === 'D' && this.reporting && this.once(`drop:${t.at!.start}`)) {
             this.events.dropLeaks.push({ variable: v, drop: t.at!, site: t.site, definite: owned.every((o) => o.kind === 'D') });
           }
+        }
+        if (fire) {
           touched = true;
           continue;
         }
@@ -264,6 +328,123 @@ export class Flow {
           kept.set('U:::::', { kind: 'U' });
         }
         next.set(v, kept);
+      }
+    }
+    return next ?? s;
+  }
+
+  // ---- loop exits ------------------------------------------------------------------------------
+
+  private readonly loops = new Map<number, SNode>();
+
+  /** Marks owned sockets with how the path left `loop` (condition failed or break). */
+  private tagLoop(s: State, how: 'x' | 'b', loop: SNode): State {
+    if (!this.loopCond(loop) || !this.hasOwned(s)) {
+      return s;
+    }
+    this.loops.set(loop.start, loop);
+    const tag = `${how}${loop.start}`;
+    let next: State | undefined;
+    for (const [v, vs] of s) {
+      if (![...vs.values()].some((t) => OWN_KINDS.has(t.kind) && t.tag !== tag)) {
+        continue;
+      }
+      const out: VarState = new Map();
+      for (const t of vs.values()) {
+        const u = OWN_KINDS.has(t.kind) ? { ...t, tag } : t;
+        out.set(key(u), u);
+      }
+      next ??= new Map(s);
+      next.set(v, out);
+    }
+    return next ?? s;
+  }
+
+  private hasOwned(s: State): boolean {
+    for (const vs of s.values()) {
+      for (const t of vs.values()) {
+        if (t.kind === 'O') {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private readonly loopConds = new Map<SNode, { v: string; op: string; c: number } | null>();
+
+  /**
+   * A loop condition of the form `p != NULL`, `i < MAX`, `p`: the variable, operator, constant;
+   * only when the variable is read again after the loop (where a test can tell how it ended).
+   */
+  private loopCond(loop: SNode): { v: string; op: string; c: number } | undefined {
+    let known = this.loopConds.get(loop);
+    if (known === undefined) {
+      const c = loop.type === 'for_statement' ? field(loop, 'condition') : condOf(loop);
+      known = (c && this.comparison(c)) ?? null;
+      if (known && !new RegExp(`\\b${known.v}\\b`).test(this.x.text.slice(loop.end, this.fn.body.end))) {
+        known = null;
+      }
+      this.loopConds.set(loop, known);
+    }
+    return known ?? undefined;
+  }
+
+  /** `v op constant` (either order), or a bare variable as `v != 0`. */
+  private comparison(cond: SNode): { v: string; op: string; c: number } | undefined {
+    const e = this.x.unwrap(cond);
+    if (!e) {
+      return undefined;
+    }
+    if (e.type === 'identifier') {
+      return { v: this.x.src(e), op: '!=', c: 0 };
+    }
+    if (e.type !== 'binary_expression') {
+      return undefined;
+    }
+    const op = operator(e, this.x);
+    const l = field(e, 'left');
+    const r = field(e, 'right');
+    if (!op || !l || !r || !['==', '!=', '<', '<=', '>', '>='].includes(op)) {
+      return undefined;
+    }
+    const lv = this.varOf(l);
+    const rc = this.x.constant(r, this.file.defines);
+    if (lv !== undefined && rc !== undefined) {
+      return { v: lv, op, c: rc };
+    }
+    const rv = this.varOf(r);
+    const lc = this.x.constant(l, this.file.defines);
+    return rv !== undefined && lc !== undefined ? { v: rv, op: flip(op), c: lc } : undefined;
+  }
+
+  /**
+   * After `for (p = list; p != NULL; ...) { ... break; }`, a later `if (p == NULL)` tells
+   * which way the loop ended: drop the possibilities of the other way.
+   */
+  private correlate(s: State, v: string, cmp: string, c: number, truth: boolean): State {
+    let next: State | undefined;
+    for (const [name, vs] of s) {
+      let changed = false;
+      const out: VarState = new Map();
+      for (const [k, t] of vs) {
+        const loop = t.tag ? this.loops.get(Number(t.tag.slice(1))) : undefined;
+        const lc = loop ? this.loopCond(loop) : undefined;
+        if (lc && lc.v === v) {
+          const value = t.tag![0] === 'x' ? exhaustedValue(lc) : runningValue(lc);
+          if (value !== undefined && compare(value, cmp, c) !== truth) {
+            changed = true;
+            continue;
+          }
+        }
+        out.set(k, t);
+      }
+      if (changed) {
+        if (![...out.values()].some((t) => OWN_KINDS.has(t.kind))) {
+          out.set('U:::::', { kind: 'U' });
+        }
+        next ??= new Map(s);
+        next.set(name, out);
       }
     }
     return next ?? s;
@@ -290,6 +471,10 @@ export class Flow {
       }
       return s;
     }
+    if (e.type === 'identifier') {
+      s = this.markEof(s, e, '!=', 0, truth, cond);
+      return this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
+    }
     let left: SNode | undefined;
     let right: SNode | undefined;
     let cmp: string | undefined;
@@ -304,28 +489,117 @@ export class Flow {
         cmp = e.children.find((c) => !c.named)?.type;
       }
     }
-    if (!left || !right || !cmp || !['==', '!=', '<', '<=', '>', '>='].includes(cmp)) {
+    let v: string | undefined;
+    let c: number | undefined;
+    const macro = this.x.isCall(e) ? this.macroTest(e) : undefined;
+    if (macro) {
+      // `SOCK_INVALID(c)` with `#define SOCK_INVALID(s) ((s) < 0)`
+      ({ v, op: cmp, c } = macro);
+    } else {
+      if (!left || !right || !cmp || !['==', '!=', '<', '<=', '>', '>='].includes(cmp)) {
+        return s;
+      }
+      const cr = this.x.constant(right, this.file.defines);
+      const cl = cr === undefined ? this.x.constant(left, this.file.defines) : undefined;
+      s = cr !== undefined ? this.markEof(s, left, cmp, cr, truth, cond) : cl !== undefined ? this.markEof(s, right, flip(cmp), cl, truth, cond) : s;
+      v = this.varOf(left);
+      c = cr;
+      if (v === undefined || c === undefined) {
+        v = this.varOf(right);
+        c = this.x.constant(left, this.file.defines);
+        cmp = flip(cmp);
+      }
+    }
+    if (v === undefined || c === undefined || cmp === undefined) {
       return s;
     }
-    let v = this.varOf(left);
-    let c = this.x.constant(right, this.file.defines);
-    if (v === undefined || c === undefined) {
-      v = this.varOf(right);
-      c = this.x.constant(left, this.file.defines);
-      cmp = flip(cmp);
+    if (this.loops.size > 0) {
+      s = this.correlate(s, v, cmp, c, truth);
     }
-    if (v === undefined || c === undefined || !s.has(v)) {
+    if (!s.has(v)) {
       return s;
     }
     const pred = (n: number): boolean => compare(n, cmp!, c!);
     let next = s;
     if (pred(-1) === truth && pred(3) !== truth && this.has(s, v, 'O')) {
-      next = this.setOwn(next, v, [{ kind: 'U' }]);
+      next = this.settle(next, v, 'U');
     }
     if (pred(-1) !== truth && this.has(s, v, 'M')) {
       next = this.setAux(next, v, ['M']);
     }
     return next;
+  }
+
+  /** The socket variable a read()/recv()/sock.recv() call reads from. */
+  private readSocket(call: SNode): string | undefined {
+    if (!this.x.isCall(call)) {
+      return undefined;
+    }
+    const base = this.x.baseName(this.x.calleeOf(call));
+    const recv = this.x.receiver(call);
+    if (this.file.python) {
+      return recv && /^(recv|recv_into|read)$/.test(base) ? this.x.ident(recv) : undefined;
+    }
+    return !recv && C_READ.has(base) ? this.x.ident(this.x.args(call)[0]) : undefined;
+  }
+
+  /** On a branch where the read result `operand` may be 0 (EOF) and not data, its registered socket saw EOF. */
+  private markEof(s: State, operand: SNode | undefined, cmp: string, c: number, truth: boolean, at: SNode): State {
+    if (!(compare(0, cmp, c) === truth && compare(3, cmp, c) !== truth) || !operand) {
+      return s;
+    }
+    const u = this.x.unwrap(operand);
+    let sv = u ? this.readSocket(u) : undefined;
+    if (!sv) {
+      const v = this.varOf(operand);
+      sv = [...(v ? s.get(v)?.values() ?? [] : [])].find((t) => t.kind === 'Q')?.alias;
+    }
+    if (!sv || !this.has(s, sv, 'R')) {
+      return s;
+    }
+    return this.mapOwn(s, sv, (t) => (t.kind === 'R' ? { kind: 'E', at, alias: t.alias } : t));
+  }
+
+  /** Something else (a helper call, a flag, an errno check) may handle the EOF: stop expecting close() here. */
+  private forgetEof(s: State): State {
+    let next: State | undefined;
+    for (const [v, vs] of s) {
+      if ([...vs.values()].some((t) => t.kind === 'E')) {
+        next ??= new Map(s);
+        const out: VarState = new Map();
+        for (const [k, t] of vs) {
+          const u: Tok = t.kind === 'E' ? { kind: 'R', alias: t.alias } : t;
+          out.set(t.kind === 'E' ? key(u) : k, u);
+        }
+        next.set(v, out);
+      }
+    }
+    return next ?? s;
+  }
+
+  /** A call of a same-file function-like macro whose body is one comparison of its parameter. */
+  private macroTest(call: SNode): { v: string; op: string; c: number } | undefined {
+    const defs = macros(this.file).get(this.x.calleeOf(call));
+    const v = this.varOf(this.x.args(call)[0] ?? call);
+    if (!defs || v === undefined) {
+      return undefined;
+    }
+    for (const d of defs) {
+      const p = d.params[0];
+      if (!p) {
+        continue;
+      }
+      let body = d.body.replace(/\s+/g, '').split(`(${p})`).join(p);
+      while (/^\(.*\)$/.test(body)) {
+        body = body.slice(1, -1);
+      }
+      const m = /^([A-Za-z_]\w*)(==|!=|<=|>=|<|>)(.+)$/.exec(body);
+      const c = m && m[1] === p ? constantText(m[3], this.file.defines, 0) : undefined;
+      if (m && c !== undefined) {
+        return { v, op: m[2], c };
+      }
+    }
+    return undefined;
   }
 
   /** The variable a condition operand names: `fd`, `(fd = socket(...))`. */
@@ -354,6 +628,10 @@ export class Flow {
         if (ast.type === 'except_clause' || ast.type === 'catch_clause') {
           return s;
         }
+        if (node.kind === 'cond' && /\b(errno|EAGAIN|EWOULDBLOCK|EINTR|WSAGetLastError|WSAEWOULDBLOCK)\b/.test(this.x.src(ast))) {
+          // Telling error kinds apart (EAGAIN is not an error): the EOF handling is elsewhere.
+          s = this.forgetEof(s);
+        }
         return this.walk(ast, s);
       default:
         return s;
@@ -375,11 +653,11 @@ export class Flow {
       }
       s = this.walk(value, s);
       if (target && this.tracked(target)) {
-        s = this.setOwn(s, target, [{ kind: 'H' }]);
+        s = this.settle(s, target, 'H');
       }
       for (const id of this.x.idents(value, SKIP_NESTED)) {
         if (this.tracked(id) && s.has(id)) {
-          s = this.setOwn(s, id, [{ kind: 'H' }]);
+          s = this.settle(s, id, 'H');
         }
       }
     }
@@ -406,6 +684,24 @@ export class Flow {
       case 'lambda_expression':
       case 'lambda':
         return this.handOffMentions(n, s);
+      case 'function_declarator': {
+        // `Socket guard(c);` parses as a function declaration: it constructs guard from c.
+        const ps = field(n, 'parameters');
+        const decl = n.parent?.type === 'declaration' ? field(n.parent, 'type') : undefined;
+        const lengthArgs = !!decl && /string|vector|span/.test(this.x.src(decl));
+        (ps ? named(ps) : []).forEach((p, i) => {
+          const ty = p.type === 'parameter_declaration' && !field(p, 'declarator') ? field(p, 'type') : undefined;
+          const id = ty && ty.type === 'type_identifier' ? this.x.src(ty) : undefined;
+          if (lengthArgs && i > 0 && ty) {
+            // `std::string msg(buf, n);` parses the same way: n is a length.
+            this.countUse(ty, s);
+          }
+          if (this.tracked(id) && s.has(id) && this.open(s, id)) {
+            s = this.settle(s, id, 'H');
+          }
+        });
+        return s;
+      }
       case 'function_definition':
       case 'class_definition':
       case 'class_specifier':
@@ -442,6 +738,13 @@ export class Flow {
           return s;
         }
         if (value.type === 'argument_list' || value.type === 'initializer_list') {
+          const type = n.parent ? field(n.parent, 'type') : undefined;
+          if (type && /string|vector|span/.test(this.x.src(type))) {
+            // `std::string msg(buf, n);`: n is a length.
+            for (const a of named(value).slice(1)) {
+              this.countUse(a, s);
+            }
+          }
           return this.handOffMentions(value, s);
         }
         return this.assign(declName(decl, this.x) ?? decl, value, n, s);
@@ -457,7 +760,20 @@ export class Flow {
         for (const c of n.children) {
           s = this.walk(c, s);
         }
-        const value = named(n)[0];
+        const value = this.x.unwrap(named(n)[0]);
+        if (value && this.x.isCall(value)) {
+          // `return s.recv(64)` only uses s; `return std::make_pair(fd, x)` / `Conn(fd)` passes it out.
+          const base = this.x.baseName(this.x.calleeOf(value));
+          const recv = this.x.receiver(value);
+          if (recv && base === 'makefile') {
+            // The file object keeps the socket open after this function returns.
+            return this.handOffMentions(recv, s, true);
+          }
+          if (SOCKET_USES.has(base) || this.file.hasBody(base)) {
+            return s;
+          }
+          return this.handOffMentions(field(value, 'arguments') ?? value, s, true);
+        }
         return value ? this.handOffMentions(value, s, true) : s;
       }
       case 'delete_statement': {
@@ -465,10 +781,13 @@ export class Flow {
           const t = target.type === 'expression_list' ? named(target) : [target];
           for (const d of t) {
             if (d.type === 'subscript') {
+              // `del sockets[fd]` drops the socket loaded from that slot; `del queues[s]` the key s.
+              const text = this.x.src(d).replace(/\s+/g, '');
+              const holders = [...s].filter(([, vs]) => [...vs.values()].some((t) => t.alias === text)).map(([name]) => name);
               const sub = field(d, 'subscript');
               const v = this.x.ident(sub);
-              if (this.tracked(v)) {
-                s = this.drop(s, v, this.stmt());
+              for (const h of holders.length > 0 ? holders : this.tracked(v) ? [v] : []) {
+                s = this.drop(s, h, this.stmt());
               }
             }
           }
@@ -517,7 +836,7 @@ export class Flow {
     if (this.file.python || !this.reporting) {
       return;
     }
-    const v = this.x.ident(n);
+    const v = n.type === 'type_identifier' ? this.x.src(n) : this.x.ident(n);
     if (!v) {
       return;
     }
@@ -531,8 +850,8 @@ export class Flow {
   private handOffMentions(n: SNode, s: State, isReturn = false): State {
     const skip = isReturn ? RETURN_SKIP : SKIP_NONE;
     for (const id of this.x.idents(n, skip)) {
-      if (this.tracked(id) && s.has(id) && !this.has(s, id, 'C')) {
-        s = this.setOwn(s, id, [{ kind: 'H' }]);
+      if (this.tracked(id) && s.has(id) && this.open(s, id)) {
+        s = this.settle(s, id, 'H');
       }
     }
     return s;
@@ -542,7 +861,7 @@ export class Flow {
     if (!s.has(v)) {
       s = this.setOwn(s, v, [{ kind: 'R' }]);
     }
-    return this.mapOwn(s, v, (t) => (t.kind === 'R' || t.kind === 'P' || t.kind === 'U' || t.kind === 'D'
+    return this.mapOwn(s, v, (t) => (t.kind === 'R' || t.kind === 'E' || t.kind === 'P' || t.kind === 'U' || t.kind === 'D'
       ? { kind: 'D', at, site: t.site, alias: t.alias } : t));
   }
 
@@ -550,11 +869,11 @@ export class Flow {
     const v = this.x.ident(target);
     const text = this.x.src(this.x.unwrap(target) ?? target).replace(/\s+/g, '');
     if (v && s.has(v)) {
-      s = this.setOwn(s, v, [{ kind: 'C' }]);
+      s = this.settle(s, v, 'C');
     }
     for (const [name, vs] of s) {
       if (name === text || [...vs.values()].some((t) => t.alias !== undefined && t.alias === text)) {
-        s = this.setOwn(s, name, [{ kind: 'C' }]);
+        s = this.settle(s, name, 'C');
       }
     }
     return s;
@@ -580,12 +899,21 @@ export class Flow {
           }
           return this.setOwn(s, lv, [{ kind: 'O', site: r }]);
         }
+        // Stored straight into a global, member or attribute: handed off, but its bind still counts.
+        const k = this.reuseKey(left);
+        if (k && !this.tracked(k)) {
+          s = this.setAux(s, k, ['nr', 'ra', 'B'], acquired.tcpServerCandidate ? { kind: 'nr' } : undefined);
+        }
         return s;
       }
       if (this.tracked(lv)) {
-        s = this.setAux(s, lv, ['M']);
+        s = this.setAux(s, lv, ['M', 'Q']);
         if (!this.file.python && C_READ.has(this.x.baseName(this.x.calleeOf(r))) && !this.x.receiver(r)) {
           s = this.setAux(s, lv, [], { kind: 'M', site: r });
+        }
+        const sv = this.readSocket(r);
+        if (sv && this.has(s, sv, 'R')) {
+          s = this.setAux(s, lv, [], { kind: 'Q', site: r, alias: sv });
         }
         if (s.has(lv) && !this.has(s, lv, 'O')) {
           s = this.setOwn(s, lv, [{ kind: 'U' }]);
@@ -600,10 +928,26 @@ export class Flow {
       }
       const w = this.x.ident(r);
       if (this.tracked(w) && w !== lv) {
-        if (s.has(w) && !this.has(s, w, 'C')) {
-          s = this.setOwn(s, w, [{ kind: 'H' }]);
+        // `int c = fd;`: c is another name for the same socket, not a new owner. A copy into
+        // `maxfd = connfd` (select bookkeeping) is only a number; a table slot stays tracked by the slot.
+        const ws = s.get(w);
+        const next = new Map(s);
+        const bookkeeping = !this.fn.socketUsed.has(lv) && /max|high|nfds|count|num|top|biggest/i.test(lv);
+        const copy: VarState = new Map();
+        for (const [k, tok] of ws ?? []) {
+          if (!bookkeeping && tok.kind !== 'R' && tok.kind !== 'E' && tok.kind !== 'D') {
+            copy.set(k, tok);
+          }
         }
-        return this.setOwn(s, lv, [{ kind: 'H' }]);
+        if (![...copy.values()].some((tok) => OWN_KINDS.has(tok.kind))) {
+          copy.set('U:::::', { kind: 'U' });
+        }
+        next.set(lv, copy);
+        return next;
+      }
+      if (this.x.constant(r, this.file.defines) !== undefined && !s.has(lv)) {
+        // `done = 1;` `closed = true;`: a flag someone else acts on.
+        s = this.forgetEof(s);
       }
       if (isRegisteredLoad(r, this.x.text)) {
         if (this.has(s, lv, 'O')) {
@@ -644,10 +988,10 @@ export class Flow {
   }
 
   /** Is `call` an acquisition; is the new socket a TCP server candidate for missing-reuseaddr? */
-  private acquisition(call: SNode): { tcpServerCandidate: boolean } | undefined {
+  private acquisition(call: SNode, depth = 0): Acquired | undefined {
     if (call.type === 'subscript') {
       const v = field(call, 'value');
-      return v && this.x.isCall(v) ? this.acquisition(v) : undefined;
+      return v && this.x.isCall(v) ? this.acquisition(v, depth) : undefined;
     }
     const callee = this.x.calleeOf(call);
     const args = this.x.src(field(call, 'arguments') ?? call);
@@ -658,23 +1002,81 @@ export class Flow {
       if (/^(socket\.)?(create_connection|create_server|socketpair)$/.test(callee)) {
         return { tcpServerCandidate: false };
       }
-      if (/\.accept$/.test(callee) || callee === 'accept') {
+      if (/\.(accept|sock_accept)$/.test(callee) || callee === 'accept') {
         return { tcpServerCandidate: false };
       }
-      return undefined;
+      return this.wrapper(this.x.baseName(callee), args, depth);
     }
     const base = callee.replace(/^::/, '');
-    if (!C_ACQUIRE.has(base)) {
+    if (C_ACQUIRE.has(base)) {
+      const server = (base === 'socket' || base.startsWith('WSASocket')) && !NON_TCP.test(args);
+      return { tcpServerCandidate: server };
+    }
+    if (this.file.hasBody(this.x.baseName(base))) {
+      return this.wrapper(this.x.baseName(base), args, depth);
+    }
+    const known = UNP_ACQUIRE[base];
+    return known === undefined ? undefined : { tcpServerCandidate: known && !NON_TCP.test(args) };
+  }
+
+  /**
+   * A same-file function that returns the socket it obtained (`Socket()` over socket(),
+   * `xaccept()`, a factory): its callers own the result. It stays a candidate for
+   * missing-reuseaddr only when the wrapper itself does not set SO_REUSEADDR.
+   */
+  private wrapper(name: string, args: string, depth: number): Acquired | undefined {
+    const fn = this.file.byName?.get(name);
+    if (!fn || depth > 3) {
       return undefined;
     }
-    const server = (base === 'socket' || base.startsWith('WSASocket')) && !/SOCK_DGRAM|AF_UNIX|AF_LOCAL|PF_UNIX|PF_LOCAL|SOCK_RAW|IPPROTO_UDP/.test(args);
-    return { tcpServerCandidate: server };
+    let memo = wrapperMemo.get(this.file);
+    if (!memo) {
+      memo = new Map();
+      wrapperMemo.set(this.file, memo);
+    }
+    let found = memo.get(name);
+    if (found === undefined) {
+      memo.set(name, null);
+      found = this.returnsAcquired(fn, depth) ?? null;
+      memo.set(name, found);
+    }
+    return found ? { tcpServerCandidate: found.tcpServerCandidate && !NON_TCP.test(args) } : undefined;
+  }
+
+  private returnsAcquired(fn: FnInfo, depth: number): Acquired | undefined {
+    const x = this.x;
+    const from = new Map<string, Acquired>();
+    let result: Acquired | undefined;
+    visit(fn.body, (n) => {
+      if (n !== fn.body && SKIP_NESTED.has(n.type)) {
+        return false;
+      }
+      if (n.type === 'init_declarator' || n.type === 'assignment_expression' || n.type === 'assignment') {
+        const l = x.ident(field(n, 'declarator') ?? field(n, 'left'));
+        const r = x.unwrap(field(n, 'value') ?? field(n, 'right'));
+        const a = l && r && this.isCallNode(r) ? this.acquisition(r, depth + 1) : undefined;
+        if (l && a) {
+          from.set(l, a);
+        }
+      } else if (n.type === 'return_statement') {
+        const v = x.unwrap(named(n)[0]);
+        const a = !v ? undefined : this.isCallNode(v) ? this.acquisition(v, depth + 1) : from.get(x.ident(v) ?? '');
+        if (a) {
+          result = result ?? a;
+        }
+      }
+      return true;
+    });
+    if (result && /SO_REUSEADDR/.test(x.src(fn.body))) {
+      result = { tcpServerCandidate: false };
+    }
+    return result;
   }
 
   private call(n: SNode, s: State): State {
     const x = this.x;
     const callee = x.calleeOf(n);
-    const base = x.baseName(callee);
+    let base = x.baseName(callee);
     const args = x.args(n);
     const recv = x.receiver(n);
     if (this.file.python) {
@@ -682,7 +1084,22 @@ export class Flow {
     }
     const a0 = args[0];
     const v0 = x.ident(a0);
+    if (!recv && !this.file.hasBody(base)) {
+      // `#define CLOSESOCK closesocket`, unp.h's Bind()/Listen(), `#define SOCK_INVALID(s) ...`
+      const alias = this.file.defines.get(base);
+      base = UNP_WRAPPERS[base] ?? (alias && /^[A-Za-z_]\w*$/.test(alias) ? alias : base);
+      const fm = macros(this.file).get(base);
+      if (fm) {
+        return a0 && fm.some((d) => /\b(close|closesocket)\s*\(/.test(d.body)) ? this.close(s, a0) : s;
+      }
+    }
     if (recv && !this.file.hasBody(base)) {
+      if (/^(append|assign|write|write_some|send|sgetn|sputn|insert)$/.test(base)) {
+        // `out.append(buf, n)`, `os.write(buf, n)`: n is a length.
+        for (const a of args.slice(1)) {
+          this.countUse(a, s);
+        }
+      }
       // C++ methods: erase/remove drop a registered socket; anything else that receives one keeps it.
       if (base === 'erase' || base === 'remove') {
         for (const a of args) {
@@ -695,7 +1112,7 @@ export class Flow {
         return s;
       }
       if (!C_BORROWING.has(base)) {
-        return this.handOffArgs(args, s);
+        return this.handOffArgs(args, this.forgetEof(s));
       }
       return s;
     }
@@ -711,11 +1128,18 @@ export class Flow {
       case 'shutdown':
         return v0 && this.has(s, v0, 'O') ? this.mapOwn(s, v0, (t) => (t.kind === 'O' ? { kind: 'S', site: t.site, at: n, alias: t.alias } : t)) : s;
       case 'setsockopt':
-        return this.setsockopt(n, v0, args[2], s);
+        return this.setsockopt(n, this.reuseKey(a0), args[2], s);
       case 'bind':
-        return this.bind(n, v0, s);
+        return this.bind(n, this.reuseKey(a0), s);
+      case 'listen': {
+        const k = this.reuseKey(a0);
+        if (k) {
+          this.events.listens.add(k);
+        }
+        return s;
+      }
       case 'FD_SET':
-        return v0 && s.has(v0) && !this.has(s, v0, 'C') ? this.setOwn(s, v0, [{ kind: 'H' }]) : s;
+        return v0 && s.has(v0) && this.open(s, v0) ? this.settle(s, v0, 'H') : s;
       case 'FD_ISSET':
         if (this.tracked(v0) && !this.has(s, v0, 'O') && !this.has(s, v0, 'S') && !this.has(s, v0, 'D') && !this.has(s, v0, 'C')
           && !this.has(s, v0, 'R')) {
@@ -733,11 +1157,11 @@ export class Flow {
         if (/DEL/.test(op)) {
           return this.has(s, v2, 'O') ? s : this.drop(s, v2, this.stmt());
         }
-        return /ADD/.test(op) && !this.has(s, v2, 'C') ? this.setOwn(s, v2, [{ kind: 'H' }]) : s;
+        return /ADD/.test(op) && this.open(s, v2) ? this.settle(s, v2, 'H') : s;
       }
       case 'fdopen':
       case '_open_osfhandle':
-        return v0 && s.has(v0) ? this.setOwn(s, v0, [{ kind: 'H' }]) : s;
+        return v0 && s.has(v0) ? this.settle(s, v0, 'H') : s;
     }
     if (base in C_THREAD_STARTERS) {
       return this.handOffMentions(field(n, 'arguments') ?? n, s);
@@ -746,12 +1170,12 @@ export class Flow {
       return this.pseudo(a0, s);
     }
     if (this.file.hasBody(base)) {
-      return this.summarized(base, args, s);
+      return this.summarized(base, args, this.forgetEof(s));
     }
     if (C_BORROWING.has(base) || C_BORROWING.has(callee) || /^(std::)?(printf|cout|cerr)/.test(callee)) {
       return s;
     }
-    return this.handOffArgs(args, s);
+    return this.handOffArgs(args, this.forgetEof(s));
   }
 
   /** A table slot used as a socket (`read(fds[i].fd, ...)`) is tracked by its text. */
@@ -780,11 +1204,56 @@ export class Flow {
       if (this.file.setsReuse(name, i)) {
         s = this.setAux(s, v, ['nr'], { kind: 'ra' });
       }
-      if (this.file.consumes(name, i) && s.has(v) && !this.has(s, v, 'C')) {
-        s = this.setOwn(s, v, [{ kind: 'H' }]);
+      if ((this.file.consumes(name, i) || this.stores(name, i)) && s.has(v) && this.open(s, v)) {
+        s = this.settle(s, v, 'H');
       }
     });
     return s;
+  }
+
+  /**
+   * Does the same-file function `name` keep its parameter `index` somewhere: a container
+   * (`clients_.push_back(fd)`, `self.clients.append(conn)`), or a function without a body here
+   * that is not a known socket API?
+   */
+  private stores(name: string, index: number): boolean {
+    let memo = storesMemo.get(this.file);
+    if (!memo) {
+      memo = new Map();
+      storesMemo.set(this.file, memo);
+    }
+    const k = `${name}#${index}`;
+    const known = memo.get(k);
+    if (known !== undefined) {
+      return known;
+    }
+    memo.set(k, false);
+    const fn = this.file.byName?.get(name);
+    const p = fn?.params[index];
+    let found = false;
+    const inits = fn?.node.children.find((c) => c.type === 'field_initializer_list');
+    if (fn && p && inits && this.x.idents(inits).includes(p)) {
+      // A constructor's member initializer `: fd_(fd)` keeps the socket in the object.
+      found = true;
+    } else if (fn && p) {
+      visit(fn.body, (n) => {
+        if (found || (n !== fn.body && SKIP_NESTED.has(n.type))) {
+          return false;
+        }
+        if (this.x.isCall(n)) {
+          const callee = this.x.calleeOf(n);
+          const base = this.x.baseName(callee);
+          const i = this.x.args(n).findIndex((a) => this.x.ident(a) === p);
+          if (i >= 0 && !SOCKET_USES.has(base) && !SOCKET_USES.has(callee) && !PY_BORROWING.has(callee) && !PY_BORROWING.has(base)
+            && !/^(erase|remove|discard|pop|unregister|find|count|index)$/.test(base)) {
+            found = this.file.byName?.has(base) ? base !== name && this.stores(base, i) : true;
+          }
+        }
+        return !found;
+      });
+    }
+    memo.set(k, found);
+    return found;
   }
 
   private handOffArgs(args: SNode[], s: State): State {
@@ -794,8 +1263,8 @@ export class Flow {
         u = field(u, 'argument');
       }
       const v = this.x.ident(u);
-      if (this.tracked(v) && s.has(v) && !this.has(s, v, 'C')) {
-        s = this.setOwn(s, v, [{ kind: 'H' }]);
+      if (this.tracked(v) && s.has(v) && this.open(s, v)) {
+        s = this.settle(s, v, 'H');
       }
       if (u && (u.type === 'tuple' || u.type === 'list' || u.type === 'initializer_list')) {
         s = this.handOffMentions(u, s);
@@ -804,8 +1273,27 @@ export class Flow {
     return s;
   }
 
+  /**
+   * The name SO_REUSEADDR order is tracked under: a local, or the text of a global, member or
+   * attribute the socket was stored in (`g_listen`, `listen_fd_`, `self.sock`, `srv->fd`).
+   */
+  private reuseKey(n: SNode | undefined): string | undefined {
+    const u = this.x.unwrap(n);
+    if (!u) {
+      return undefined;
+    }
+    if (u.type === 'identifier') {
+      return this.x.src(u);
+    }
+    if (u.type === 'field_expression' || u.type === 'attribute' || u.type === 'qualified_identifier') {
+      const text = this.x.src(u).replace(/\s+/g, '');
+      return /^[\w.>:-]+$/.test(text) ? text.replace(/^this(->|\.)/, '') : undefined;
+    }
+    return undefined;
+  }
+
   private setsockopt(n: SNode, v: string | undefined, opt: SNode | undefined, s: State): State {
-    if (!v || !opt || !this.tracked(v)) {
+    if (!v || !opt || !(this.tracked(v) || s.has(v))) {
       return s;
     }
     const o = this.x.src(opt);
@@ -819,7 +1307,7 @@ export class Flow {
   }
 
   private bind(n: SNode, v: string | undefined, s: State): State {
-    if (!v || !this.tracked(v)) {
+    if (!v || !(this.tracked(v) || s.has(v))) {
       return s;
     }
     if (this.has(s, v, 'nr') && this.reporting && this.once(`mr:${n.start}`)) {
@@ -832,15 +1320,22 @@ export class Flow {
   private pyCall(n: SNode, callee: string, base: string, args: SNode[], recv: SNode | undefined, s: State): State {
     const x = this.x;
     const rv = recv ? x.ident(recv) : undefined;
+    const rk = recv ? this.reuseKey(recv) : undefined;
+    if (rk && base === 'listen') {
+      this.events.listens.add(rk);
+    }
+    if (rk && !this.tracked(rk) && s.has(rk) && (base === 'setsockopt' || base === 'bind')) {
+      return base === 'bind' ? this.bind(n, rk, s) : this.setsockopt(n, rk, args[1], s);
+    }
     if (rv && this.tracked(rv)) {
       switch (base) {
         case 'close':
         case '__exit__':
-          return s.has(rv) ? this.setOwn(s, rv, [{ kind: 'C' }]) : s;
+          return s.has(rv) ? this.settle(s, rv, 'C') : s;
         case 'shutdown':
           return this.has(s, rv, 'O') ? this.mapOwn(s, rv, (t) => (t.kind === 'O' ? { kind: 'S', site: t.site, at: n, alias: t.alias } : t)) : s;
         case 'detach':
-          return s.has(rv) ? this.setOwn(s, rv, [{ kind: 'H' }]) : s;
+          return s.has(rv) ? this.settle(s, rv, 'H') : s;
         case 'setsockopt':
           return this.setsockopt(n, rv, args[1], s);
         case 'bind':
@@ -866,12 +1361,12 @@ export class Flow {
       return this.handOffMentions(field(n, 'arguments') ?? n, s);
     }
     if (this.file.hasBody(base) && !recv) {
-      return this.summarized(base, args, s);
+      return this.summarized(base, args, this.forgetEof(s));
     }
     if (this.file.hasBody(base) && rv === 'self') {
-      return this.summarized(base, args, s);
+      return this.summarized(base, args, this.forgetEof(s));
     }
-    if (PY_BORROWING.has(callee) || PY_BORROWING.has(base) || PY_SOCKET_METHODS.has(base) && !recv) {
+    if (PY_BORROWING.has(callee) || PY_BORROWING.has(base) || PY_SOCKET_METHODS.has(base) && (!recv || base.startsWith('sock_'))) {
       return s;
     }
     let list = args;
@@ -879,9 +1374,12 @@ export class Flow {
     if (list2) {
       list = named(list2).map((a) => (a.type === 'keyword_argument' ? field(a, 'value') ?? a : a));
     }
-    return this.handOffArgs(list, s);
+    return this.handOffArgs(list, this.forgetEof(s));
   }
 }
+
+/** Calls that only use a socket (a returned call of one of these does not pass it out). */
+const SOCKET_USES: ReadonlySet<string> = new Set([...C_BORROWING, ...C_READ, ...C_BYTE_SINKS, ...C_CLOSE, ...PY_SOCKET_METHODS]);
 
 const RETURN_SKIP: ReadonlySet<string> = new Set(['call_expression', 'call', 'binary_expression', 'comparison_operator',
   'lambda', 'lambda_expression']);
@@ -923,6 +1421,16 @@ export function declName(d: SNode, x: Expr): SNode | undefined {
   return cur;
 }
 
+/** The loop variable's value once `v op c` failed (for counters stepping by one). */
+function exhaustedValue(l: { op: string; c: number }): number | undefined {
+  return ({ '!=': l.c, '<': l.c, '<=': l.c + 1, '>': l.c, '>=': l.c - 1 } as Record<string, number>)[l.op];
+}
+
+/** A value for which `v op c` still holds. */
+function runningValue(l: { op: string; c: number }): number | undefined {
+  return ({ '!=': l.c + 1, '<': l.c - 1, '<=': l.c, '>': l.c + 1, '>=': l.c, '==': l.c } as Record<string, number>)[l.op];
+}
+
 function flip(op: string): string {
   return ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op;
 }
@@ -936,6 +1444,18 @@ function compare(a: number, op: string, b: number): boolean {
     case '>': return a > b;
     default: return a >= b;
   }
+}
+
+const storesMemo = new WeakMap<FileContext, Map<string, boolean>>();
+
+/** Function-like `#define`s of the file (every definition, as #ifdef branches may differ). */
+function macros(file: FileContext): Map<string, Macro[]> {
+  return functionMacros(file.expr.text);
+}
+
+/** Do two tokens stand for the same socket (copies of one descriptor)? */
+function sameSocket(a: Tok, b: Tok): boolean {
+  return a.site !== undefined && a.site === b.site && a.id === b.id;
 }
 
 function merge(a: State, b: State): State {

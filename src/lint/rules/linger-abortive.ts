@@ -52,12 +52,18 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
     }
     const name = x.ident(value);
     let found: [number, number] | undefined;
-    visit(ctx.facts.root, (n) => {
-      if (n.type === 'assignment' && n.start < call.start && x.ident(field(n, 'left')) === name) {
-        found = pack(x.src(field(n, 'right') ?? n)) ?? found;
-      }
-      return true;
-    });
+    // A module constant or a local of the calling function; nested definitions are not searched.
+    for (const scope of new Set([ctx.facts.root, enclosingFunction(call) ?? ctx.facts.root])) {
+      visit(scope, (n) => {
+        if (n !== scope && (n.type === 'function_definition' || n.type === 'class_definition')) {
+          return false;
+        }
+        if (n.type === 'assignment' && n.start < call.start && x.ident(field(n, 'left')) === name) {
+          found = pack(x.src(field(n, 'right') ?? n)) ?? found;
+        }
+        return true;
+      });
+    }
     return found;
   }
   const t = x.src(value).replace(/\s+/g, '');
@@ -68,41 +74,55 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
   const name = m[1];
   let onoff: number | undefined;
   let linger: number | undefined;
-  visit(ctx.facts.root, (n) => {
-    if (n.start >= call.start) {
-      return false;
-    }
-    if (n.type === 'init_declarator' && x.src(field(n, 'declarator') ?? n) === name) {
-      const v = field(n, 'value');
-      if (v && v.type === 'initializer_list') {
-        const items = named(v);
-        items.forEach((it, i) => {
-          if (it.type === 'initializer_pair') {
-            const d = x.src(named(it)[0]);
-            const c = constantText(x.src(named(it)[named(it).length - 1]), defs, 0);
-            if (/l_onoff/.test(d)) {
-              onoff = c;
-            } else if (/l_linger/.test(d)) {
-              linger = c;
+  // The struct is a local of the calling function (or a global before it).
+  const fn = enclosingFunction(call);
+  // File-level declarations (a global struct) first, then the calling function's own code.
+  const scopes = fn ? [ctx.facts.root, fn] : [ctx.facts.root];
+  for (const scope of scopes) {
+    visit(scope, (n) => {
+      if (n.start >= call.start || (n !== scope && n.type === 'function_definition')) {
+        return false;
+      }
+      if (n.type === 'init_declarator' && x.src(field(n, 'declarator') ?? n) === name) {
+        const v = field(n, 'value');
+        if (v && v.type === 'initializer_list') {
+          const items = named(v);
+          items.forEach((it, i) => {
+            if (it.type === 'initializer_pair') {
+              const d = x.src(named(it)[0]);
+              const c = constantText(x.src(named(it)[named(it).length - 1]), defs, 0);
+              if (/l_onoff/.test(d)) {
+                onoff = c;
+              } else if (/l_linger/.test(d)) {
+                linger = c;
+              }
+            } else if (i === 0) {
+              onoff = constantText(x.src(it), defs, 0);
+            } else if (i === 1) {
+              linger = constantText(x.src(it), defs, 0);
             }
-          } else if (i === 0) {
-            onoff = constantText(x.src(it), defs, 0);
-          } else if (i === 1) {
-            linger = constantText(x.src(it), defs, 0);
-          }
-        });
+          });
+        }
       }
-    }
-    if (n.type === 'assignment_expression') {
-      const l = x.src(field(n, 'left') ?? n).replace(/\s+/g, '');
-      const r = constantText(x.src(field(n, 'right') ?? n), defs, 0);
-      if (l === `${name}.l_onoff`) {
-        onoff = r;
-      } else if (l === `${name}.l_linger`) {
-        linger = r;
+      if (n.type === 'assignment_expression') {
+        const l = x.src(field(n, 'left') ?? n).replace(/\s+/g, '');
+        const r = constantText(x.src(field(n, 'right') ?? n), defs, 0);
+        if (l === `${name}.l_onoff`) {
+          onoff = r;
+        } else if (l === `${name}.l_linger`) {
+          linger = r;
+        }
       }
-    }
-    return true;
-  });
+      return true;
+    });
+  }
   return onoff !== undefined && linger !== undefined ? [onoff, linger] : undefined;
+}
+
+function enclosingFunction(n: SNode): SNode | undefined {
+  let p = n.parent;
+  while (p && p.type !== 'function_definition') {
+    p = p.parent;
+  }
+  return p;
 }

@@ -1,5 +1,6 @@
 import { l10n } from '../../l10n';
 import { insertBefore, pySocketPrefix } from '../fixes';
+import type { FnInfo } from '../flow';
 import { finding, type Rule, type RuleContext } from '../rule';
 import { field, named, visit, type SNode } from '../syntax';
 import type { Finding, Fix } from '../types';
@@ -21,7 +22,7 @@ export const missingReuseaddr: Rule = {
     for (const { fn, events } of ctx.analyzed) {
       const late = new Set(events.reuseAfterBind.map((e) => e.variable));
       for (const m of events.missingReuse) {
-        if (late.has(m.variable) || !ctx.listened(fn, m.variable)) {
+        if (late.has(m.variable) || !(events.listens.has(m.variable) || ctx.listened(fn, m.variable) || listenedElsewhere(ctx, fn, m.variable))) {
           continue;
         }
         out.push(finding(ctx, missingReuseaddr, m.bind, message, [reuseFix(ctx, m.variable, m.bind, fn.body)], m.site,
@@ -34,6 +35,17 @@ export const missingReuseaddr: Rule = {
     return out;
   },
 };
+
+/** A socket kept in a global, member or attribute may be listen()ed in another function. */
+function listenedElsewhere(ctx: RuleContext, fn: FnInfo, key: string): boolean {
+  if (fn.locals.has(key) || fn.params.includes(key)) {
+    return false;
+  }
+  const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const c = new RegExp(`\\blisten\\s*\\(\\s*(this\\s*->\\s*)?${k}\\s*[,)]`);
+  const py = new RegExp(`\\b${k}\\s*\\.\\s*listen\\s*\\(`);
+  return ctx.language === 'python' ? py.test(ctx.facts.text) : c.test(ctx.facts.text);
+}
 
 function reuseFix(ctx: RuleContext, variable: string, bind: SNode, body: SNode): Fix {
   const title = l10n.t('Set SO_REUSEADDR before bind()');
@@ -49,11 +61,20 @@ function reuseFix(ctx: RuleContext, variable: string, bind: SNode, body: SNode):
   };
 }
 
+function enclosingDef(n: SNode): SNode | undefined {
+  let p = n.parent;
+  while (p && p.type !== 'function_definition') {
+    p = p.parent;
+  }
+  return p;
+}
+
 /** socketserver.TCPServer (or a subclass) constructed while allow_reuse_address stays False. */
 function socketServers(ctx: RuleContext, message: string): Finding[] {
   const x = ctx.facts.expr;
   const classes = new Map<string, { bases: string[]; reuse: boolean }>();
-  const setLater = new Set<string>();
+  // `Cls.allow_reuse_address = True` counts for constructions after it, in its function or the module.
+  const setLater = new Map<string, SNode[]>();
   visit(ctx.facts.root, (n) => {
     if (n.type === 'class_definition') {
       const name = field(n, 'name');
@@ -72,13 +93,17 @@ function socketServers(ctx: RuleContext, message: string): Finding[] {
     if (n.type === 'assignment') {
       const m = /^([\w.]+)\.allow_reuse_address$/.exec(x.src(field(n, 'left') ?? n).replace(/\s+/g, ''));
       if (m && /^(True|1)$/.test(x.src(field(n, 'right') ?? n).trim())) {
-        setLater.add(x.baseName(m[1]));
+        const list = setLater.get(x.baseName(m[1])) ?? [];
+        list.push(n);
+        setLater.set(x.baseName(m[1]), list);
       }
     }
     return true;
   });
-  const reuses = (cls: string, depth = 0): boolean | undefined => {
-    if (setLater.has(cls)) {
+  const patched = (cls: string, at: SNode): boolean => (setLater.get(cls) ?? []).some((a) => a.start < at.start
+    && (enclosingDef(a) === undefined || enclosingDef(a) === enclosingDef(at)));
+  const reuses = (cls: string, at: SNode, depth = 0): boolean | undefined => {
+    if (patched(cls, at)) {
       return true;
     }
     if (SERVER_BASES.test(cls)) {
@@ -93,7 +118,7 @@ function socketServers(ctx: RuleContext, message: string): Finding[] {
     }
     let sawServer = false;
     for (const b of c.bases) {
-      const r = reuses(b, depth + 1);
+      const r = reuses(b, at, depth + 1);
       if (r === true) {
         return true;
       }
@@ -108,7 +133,7 @@ function socketServers(ctx: RuleContext, message: string): Finding[] {
     if (n.type === 'call') {
       const callee = x.calleeOf(n);
       const cls = x.baseName(callee);
-      if (reuses(cls) === false && !/bind_and_activate\s*=\s*False/.test(x.src(n))) {
+      if (reuses(cls, n) === false && !/bind_and_activate\s*=\s*False/.test(x.src(n))) {
         const fix: Fix = {
           title: l10n.t('Set allow_reuse_address before creating the server'), preferred: true,
           edits: insertBefore(ctx, n, [`${callee}.allow_reuse_address = True`]),

@@ -13,9 +13,11 @@ export const socketLeak: Rule = {
     const out: Finding[] = [];
     for (const { events } of ctx.analyzed) {
       for (const leak of events.leaks) {
-        const eof = leak.kind === 'back' || leak.kind === 'continue' || leak.kind === 'break';
-        const message = eof
+        const next = leak.kind === 'back' || leak.kind === 'continue';
+        const message = next
           ? l10n.t('\'{name}\' is still open when this path goes on to the next connection: once the peer closes, this side stays in CLOSE_WAIT and the descriptor leaks. Close it (or hand it off) first.', { name: leak.variable })
+          : leak.kind === 'break'
+          ? l10n.t('\'{name}\' is still open when this break leaves the loop, and nothing closes it afterwards: once the peer has sent FIN, this side stays in CLOSE_WAIT and the descriptor leaks.', { name: leak.variable })
           : l10n.t('\'{name}\' leaks on this path: it is neither closed nor handed off. The descriptor and the kernel socket stay allocated; if the peer has sent FIN, this side sits in CLOSE_WAIT until the process exits.', { name: leak.variable });
         const fix = leak.definite ? closeFix(ctx, leak.variable, leak.at, leak.kind === 'back' || leak.kind === 'fall') : undefined;
         out.push(finding(ctx, socketLeak, leak.at, message, fix ? [fix] : [], leak.site, l10n.t('\'{name}\' is created here', { name: leak.variable })));

@@ -1,4 +1,4 @@
-import { insertAfter, insertBefore, insertBeforeBrace } from '../fixes';
+import { insertAfter, insertBefore, insertBeforeBrace, insertBeforeStatement } from '../fixes';
 import type { RuleContext } from '../rule';
 import type { SNode } from '../syntax';
 import type { Fix } from '../types';
@@ -20,6 +20,8 @@ export function closeFix(ctx: RuleContext, variable: string, at: SNode, fallsThr
     edits = insertBeforeBrace(ctx, at, call);
   } else if (fallsThrough && ctx.language === 'python') {
     edits = insertAfter(ctx, at, call);
+  } else if (/_statement$/.test(at.type)) {
+    edits = insertBeforeStatement(ctx, at, [call]);
   } else {
     edits = insertBefore(ctx, at, [call]);
   }

@@ -32,11 +32,16 @@ describe('lint quick fixes', () => {
         continue;
       }
       const text = readFileSync(join(DIR, name), 'utf8');
-      const before = lintText(g, text, language).findings;
+      const original = lintText(g, text, language);
+      const before = original.findings;
+      const parsedBefore = !original.notices.some((n) => n.kind === 'syntax');
       for (const f of before) {
         for (const fix of f.fixes) {
           const fixed = apply(text, fix.edits);
-          const after = lintText(g, fixed, language).findings;
+          const relinted = lintText(g, fixed, language);
+          const after = relinted.findings;
+          // A fix must leave a file that parses: no new syntax errors.
+          assert.ok(!parsedBefore || !relinted.notices.some((n) => n.kind === 'syntax'), `${name}:${f.range.start.line + 1} ${f.ruleId}: "${fix.title}" broke the syntax\n${fixed}`);
           const key = (x: { ruleId: string; message: string }): string => `${x.ruleId}|${x.message.replace(/\d+/g, "#")}`;
           const count = (list: typeof before): Map<string, number> => {
             const m = new Map<string, number>();
