@@ -8,10 +8,12 @@
  * then follow the compiler errors.
  */
 import type { SocketRow } from './sockets/types';
+import type { SimSnapshot } from './tcp/sim/simulation';
+import type { Side as SimSide, TraceEvent } from './tcp/sim/types';
 import type { StateExplanation, TcpState } from './tcp/states';
 
-/** Tabs of the panel. The lessons and simulator tabs join this list when they are built. */
-export const PANEL_TABS = ['live', 'timeline'] as const;
+/** Tabs of the panel, in the order they are shown. */
+export const PANEL_TABS = ['live', 'timeline', 'lessons', 'simulate'] as const;
 export type PanelTab = (typeof PANEL_TABS)[number];
 
 /** One edge of the state machine as the diagram draws it. */
@@ -90,7 +92,68 @@ export type ToView =
   | { type: 'state'; state: PanelState }
   | { type: 'update'; at: number; rows?: SocketRow[]; hasTimers?: boolean; watchedPorts?: number[]; entries: TimelineEntry[] }
   | { type: 'showTab'; tab: PanelTab }
-  | { type: 'probe'; id: number };
+  | { type: 'probe'; id: number }
+  | { type: 'simulation'; scenarios: SimScenarioView[]; run?: SimRunView; play?: boolean; speed?: number }
+  | { type: 'lessons'; lessons: LessonView[]; progress: LessonProgress; run?: LessonRunView; select?: string }
+  | { type: 'lessonRun'; run: LessonRunView; progress: LessonProgress };
+
+// ---- the Simulate tab: a model, never the kernel ----
+
+/** A scenario as the picker shows it (title and description localized by the host). */
+export interface SimScenarioView {
+  id: string;
+  title: string;
+  description: string;
+}
+
+/** One finished simulation run, played step by step in the view. */
+export interface SimRunView {
+  scenario: string;
+  title: string;
+  description: string;
+  mslMs: number;
+  events: TraceEvent[];
+  /** snapshots[i]: both endpoints' states and timers after events[0..i]. */
+  snapshots: SimSnapshot[];
+  final: Record<SimSide, TcpState>;
+  endedBy: 'quiet' | 'horizon';
+}
+
+// ---- the Lessons tab ----
+
+/** A lesson's script as the view lists it, before any run. */
+export interface LessonView {
+  id: string;
+  title: string;
+  summary: string;
+  steps: { title: string; actions: string[]; explain: string }[];
+}
+
+export type LessonStepStatus = 'pending' | 'waiting' | 'running' | 'passed' | 'failed' | 'skipped';
+
+/** A step of the current run: its state, and expected vs observed once checked. */
+export interface LessonStepRun {
+  status: LessonStepStatus;
+  verdicts: { ok: boolean; expected: string; observed: string }[];
+  note?: string;
+}
+
+/** The lesson being run (or the last one run) from the panel. */
+export interface LessonRunView {
+  lesson: string;
+  /** True while the engine runs (programs may be alive). */
+  running: boolean;
+  /** The step whose button performs its actions now; -1 when none. */
+  next: number;
+  steps: LessonStepRun[];
+  runtime?: string;
+  ports?: number[];
+  passed?: boolean;
+  error?: string;
+}
+
+/** Per lesson (by id): the steps that held at least once, and how the last full run ended. */
+export type LessonProgress = Record<string, { done: number[]; passed?: boolean; runs: number }>;
 
 /** What the view reports about its own DOM when probed (tests and diagnostics). */
 export interface ProbeResult {
@@ -99,6 +162,10 @@ export interface ProbeResult {
   tableRows: { key: string; state: string; timer: string }[];
   markers: { key: string; state: string }[];
   sequences: { key: string; firstFin: string }[];
+  /** The Simulate tab, when a run is loaded: step shown, markers, and whether the label is shown. */
+  simulation?: { scenario: string; step: number; total: number; states: { client: string; server: string }; labelVisible: boolean; markers: { key: string; state: string }[] };
+  /** The Lessons tab: the lesson shown and the status of each of its steps. */
+  lesson?: { id: string; statuses: string[] };
 }
 
 /** View -> host. */
@@ -106,7 +173,11 @@ export type ToHost =
   | { type: 'ready' }
   | { type: 'runLesson'; lesson: string }
   | { type: 'watchPorts'; ports: number[] }
-  | { type: 'probeResult'; id: number; result: ProbeResult };
+  | { type: 'probeResult'; id: number; result: ProbeResult }
+  | { type: 'simulate'; scenario: string; mslMs?: number }
+  | { type: 'lessonStep'; lesson: string; step: number }
+  | { type: 'lessonStop' }
+  | { type: 'lessonReset'; lesson: string };
 
 /** Every string the view shows, localized by the host (vscode.l10n.t) and sent in `init`. */
 export interface UiStrings {
@@ -169,6 +240,51 @@ export interface UiStrings {
   leftInTimeWait: string;
   closedFirst: string;
   peerRow: string;
+  // Simulate tab
+  tabSimulate: string;
+  simLabel: string;
+  simLabelDetail: string;
+  simScenario: string;
+  simMsl: string;
+  simLoad: string;
+  simPlay: string;
+  simPause: string;
+  simBack: string;
+  simForward: string;
+  simRestart: string;
+  simSpeed: string;
+  simStepOf: string;
+  simTime: string;
+  simNone: string;
+  simEndpoint: string;
+  simDropped: string;
+  simDuplicate: string;
+  simRetransmit: string;
+  simTimer: string;
+  simSequenceTitle: string;
+  simLog: string;
+  // Lessons tab
+  tabLessons: string;
+  lessonsLabel: string;
+  lessonPick: string;
+  lessonRunStep: string;
+  lessonRunning: string;
+  lessonStop: string;
+  lessonReplay: string;
+  lessonExpected: string;
+  lessonObserved: string;
+  lessonWhy: string;
+  lessonDo: string;
+  lessonPassed: string;
+  lessonFailed: string;
+  lessonSkipped: string;
+  lessonPending: string;
+  lessonDone: string;
+  lessonProgress: string;
+  lessonFinishedOk: string;
+  lessonFinishedBad: string;
+  lessonStopped: string;
+  lessonRuntime: string;
 }
 
 // ---- validation of what the view sends (untrusted input) ----
@@ -192,14 +308,26 @@ const isMarker = (x: unknown): boolean => isObject(x) && onlyKeys(x, ['key', 'st
   && isText(x.key, 200) && isText(x.state, 40);
 const isSequence = (x: unknown): boolean => isObject(x) && onlyKeys(x, ['key', 'firstFin'])
   && isText(x.key, 200) && isText(x.firstFin, 200);
+const isSimProbe = (x: unknown): boolean => isObject(x)
+  && onlyKeys(x, ['scenario', 'step', 'total', 'states', 'labelVisible', 'markers'])
+  && isText(x.scenario, 60) && isInt(x.step, -1, 1_000_000) && isInt(x.total, 0, 1_000_000)
+  && isObject(x.states) && onlyKeys(x.states, ['client', 'server']) && isText(x.states.client, 40) && isText(x.states.server, 40)
+  && typeof x.labelVisible === 'boolean' && isArrayOf(x.markers, 2, isMarker);
 const isProbeResult = (x: unknown): boolean => isObject(x)
-  && onlyKeys(x, ['tab', 'empty', 'tableRows', 'markers', 'sequences'])
+  && onlyKeys(x, ['tab', 'empty', 'tableRows', 'markers', 'sequences', 'simulation', 'lesson'])
   && isText(x.tab, 40) && typeof x.empty === 'boolean'
   && isArrayOf(x.tableRows, 100_000, isProbeRow) && isArrayOf(x.markers, 100_000, isMarker)
-  && isArrayOf(x.sequences, 10_000, isSequence);
+  && isArrayOf(x.sequences, 10_000, isSequence)
+  && (x.simulation === undefined || isSimProbe(x.simulation))
+  && (x.lesson === undefined || (isObject(x.lesson) && onlyKeys(x.lesson, ['id', 'statuses']) && isText(x.lesson.id, 40)
+    && isArrayOf(x.lesson.statuses, 100, (s) => isText(s, 20))));
 
 /** Lesson ids are short kebab-case names (`time-wait`). */
 export const LESSON_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** Scenario ids are short kebab-case names too (`lost-final-ack`); the host checks the list. */
+export const SCENARIO_ID = /^[a-z0-9][a-z0-9-]{0,59}$/;
+/** Bounds of the MSL a user may choose in the Simulate tab (ms). */
+export const SIM_MSL_MS = { min: 100, max: 600_000 } as const;
 /** At most this many ports may be watched from the panel. */
 export const MAX_WATCHED_PORTS = 32;
 
@@ -208,6 +336,11 @@ const TO_HOST_CHECKS: { [K in ToHost['type']]: Checker } = {
   runLesson: (v) => onlyKeys(v, ['lesson']) && typeof v.lesson === 'string' && LESSON_ID.test(v.lesson),
   watchPorts: (v) => onlyKeys(v, ['ports']) && isArrayOf(v.ports, MAX_WATCHED_PORTS, (p) => isInt(p, 1, 65535)),
   probeResult: (v) => onlyKeys(v, ['id', 'result']) && isInt(v.id, 0, Number.MAX_SAFE_INTEGER) && isProbeResult(v.result),
+  simulate: (v) => onlyKeys(v, ['scenario', 'mslMs']) && typeof v.scenario === 'string' && SCENARIO_ID.test(v.scenario)
+    && (v.mslMs === undefined || isInt(v.mslMs, SIM_MSL_MS.min, SIM_MSL_MS.max)),
+  lessonStep: (v) => onlyKeys(v, ['lesson', 'step']) && typeof v.lesson === 'string' && LESSON_ID.test(v.lesson) && isInt(v.step, 0, 99),
+  lessonStop: (v) => onlyKeys(v, []),
+  lessonReset: (v) => onlyKeys(v, ['lesson']) && typeof v.lesson === 'string' && LESSON_ID.test(v.lesson),
 };
 
 /** True when `v` is a well-formed view -> host message: known type, every field checked. */

@@ -7,6 +7,8 @@ import { fill, h } from './dom';
 import { peerKey, ViewModel } from './model';
 import { SequenceDiagrams } from './sequence';
 import { SocketTable, type SortOrder } from './table';
+import { LessonsView } from './lessons';
+import { SimulateView } from './simulate';
 import { inferTeardowns } from './teardown';
 import { Timeline } from './timeline';
 
@@ -48,6 +50,8 @@ class App {
   private readonly empty: HTMLElement;
   private readonly live: HTMLElement;
   private readonly portList: HTMLElement;
+  private readonly simulate: SimulateView;
+  private readonly lessons: LessonsView;
   private timelineDirty = true;
   private view: ViewState;
 
@@ -64,9 +68,13 @@ class App {
       h('h2', { id: 'empty-title' }, strings.emptyTitle), h('p', {}, strings.emptyBody), lessonButton);
     this.portList = h('span', { class: 'ports' });
     this.live = h('div', { class: 'live' }, this.empty, h('div', { class: 'live-grid' }, this.diagram.element, this.table.element));
+    this.simulate = new SimulateView(strings, states, edges, post);
+    this.lessons = new LessonsView(strings, post);
     const panels: Record<PanelTab, { label: string; content: HTMLElement }> = {
       live: { label: strings.tabLive, content: this.live },
       timeline: { label: strings.tabTimeline, content: h('div', {}, this.timeline.element, this.sequences.element) },
+      lessons: { label: strings.tabLessons, content: this.lessons.element },
+      simulate: { label: strings.tabSimulate, content: this.simulate.element },
     };
     const tablist = h('div', { role: 'tablist', class: 'tabs', 'aria-label': strings.title });
     const body = h('div', { class: 'tab-panels' });
@@ -79,7 +87,7 @@ class App {
       body.append(panel);
       this.tabs.set(tab, { button, panel });
     }
-    root.replaceChildren(h('header', { class: 'top' }, tablist, this.watchForm()), body);
+    root.replaceChildren(h('header', { class: 'top' }, tablist, this.watchForm(), this.simulate.banner), body);
     root.setAttribute('aria-busy', 'false');
     this.showTab(this.view.tab);
     window.setInterval(() => this.table.tick(performance.now()), TICK_MS);
@@ -127,6 +135,14 @@ class App {
       button.setAttribute('aria-selected', String(id === tab));
       button.tabIndex = id === tab ? 0 : -1;
       panel.hidden = id !== tab;
+    }
+    // The simulation label sits in the sticky header, so it is on screen whenever the tab is.
+    this.simulate.banner.hidden = tab !== 'simulate';
+    document.body.classList.toggle('simulating', tab === 'simulate');
+    if (tab === 'simulate') {
+      this.simulate.activate();
+    } else {
+      this.simulate.stop();
     }
     if (tab === 'timeline') {
       this.renderTimeline();
@@ -191,6 +207,18 @@ class App {
         case 'probe':
           probes.push(message.id);
           break;
+        case 'simulation':
+          this.simulate.setScenarios(message.scenarios);
+          if (message.run) {
+            this.simulate.load(message.run, message.play === true, message.speed);
+          }
+          break;
+        case 'lessons':
+          this.lessons.setLessons(message.lessons, message.progress, message.run, message.select);
+          break;
+        case 'lessonRun':
+          this.lessons.setRun(message.run, message.progress);
+          break;
         default: {
           const never: never = message;
           console.error('unknown message', never);
@@ -236,6 +264,8 @@ class App {
       sequences: inferTeardowns(this.model.timeline, listening).map((t) => ({
         key: t.id, firstFin: t.firstCloser === 0 || t.firstCloser === 1 ? t.sides[t.firstCloser].endpoint : String(t.firstCloser),
       })),
+      simulation: this.simulate.probe(),
+      lesson: this.lessons.probe(),
     };
   }
 }
