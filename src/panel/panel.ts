@@ -44,9 +44,9 @@ function watcherHasTimers(watcher: SocketWatcherApi): boolean {
   return typeof known === 'boolean' ? known : process.platform === 'linux';
 }
 
-/** The view's strings through vscode.l10n.t (the message is the key, as l10n-dev extracts it). */
+/** The view's strings, translated on the host (l10nHost installed vscode.l10n.t). */
 function uiStrings() {
-  return buildUiStrings((message, comment) => (comment ? vscode.l10n.t({ message, comment: [comment] }) : vscode.l10n.t(message)));
+  return buildUiStrings();
 }
 
 /** When the watcher's rows were read; now if it does not say. */
