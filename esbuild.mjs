@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 /** Files copied verbatim into dist/ (the programs the lab runs, grammars, queries). */
 const ASSETS = [
   { from: 'src/programs', to: 'dist/programs', optional: true },
+  { from: 'src/sockets/native/sockDiag.c', to: 'dist/native/sockDiag.c', optional: true },
   { from: 'src/lint/queries', to: 'dist/queries', optional: true },
   { from: 'src/webview/styles.css', to: 'dist/webview/styles.css', optional: true },
   { from: 'node_modules/web-tree-sitter/web-tree-sitter.wasm', to: 'dist/grammars/web-tree-sitter.wasm', optional: true },

@@ -1,10 +1,14 @@
 import { l10n } from '../l10n';
 import { type CliCommand, type CliIo, UsageError } from './command';
+import { lintCommand } from './lint';
+import { simulateCommand } from './simulate';
+import { watchCommand } from './watch';
+import { lessonCommand } from './lesson';
 
 declare const SOCKET_LIFECYCLE_VERSION: string;
 
 /** Subcommands in the order `--help` lists them; each issue adds its own. */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [lintCommand, watchCommand, simulateCommand, lessonCommand];
 
 function help(): string {
   const lines = [
