@@ -4,7 +4,6 @@ import { EchoProcess } from '../lab/echoProcess';
 import { EchoTerminal } from '../lab/echoTerminal';
 import { LessonEngine, type EngineOptions, type LessonEvent } from '../lab/lessons/engine';
 import { isLessonId, lessonScript } from '../lab/lessons/index';
-import type { LessonStep } from '../lab/lessons/types';
 import { readLessonFacts } from '../lab/lessonRun';
 import { EchoPrograms, type ProgramKind } from '../lab/programs';
 import type { LabConfig } from '../lab/register';
@@ -24,7 +23,6 @@ const PROGRESS_KEY = 'socketLifecycle.lessons.progress';
  * EngineOptions does not declare it yet; an engine that ignores it runs the steps back to back,
  * and the view then shows each step's result as it arrives (no button waits).
  */
-type StepGate = { beforeStep?: (index: number, step: LessonStep) => Promise<void> };
 
 type LessonMessage = Extract<ToHost, { type: 'lessonStep' | 'lessonStop' | 'lessonReset' }>;
 
@@ -126,7 +124,7 @@ export class PanelLessons extends DisposableStore {
       return;
     }
     const kinds = new Map<string, ProgramKind>();
-    const options: EngineOptions & StepGate = {
+    const options: EngineOptions = {
       source: pickSocketSource(),
       programs,
       launch: (name, command) => this.launch(`${name} (${lesson})`, command.kind, command.args, new EchoProcess(name, command)),

@@ -3,7 +3,7 @@ import type { ProgramEvent } from '../protocol';
 /** Event names the echo programs and the lesson engine write (DESIGN.md, "The bundled echo programs"). */
 const KNOWN_EVENTS = new Set([
   'bind', 'listen', 'accept', 'connect', 'recv', 'send', 'shutdown', 'close', 'setsockopt',
-  'error', 'exit', 'step', 'start',
+  'error', 'signal', 'exit', 'step', 'start',
 ]);
 
 /** Anything this far or further from the host clock is a relative time, not an epoch. */

@@ -50,6 +50,8 @@ export interface EngineOptions {
   pollMs?: number;
   /** Fixed ports (tests); otherwise free random ones. */
   ports?: Partial<Record<PortName, number>>;
+  /** Awaited before each step: the panel waits here for the learner's click. */
+  beforeStep?: (index: number, step: LessonStep) => Promise<void>;
 }
 
 const DEFAULT_TIMEOUT_MS = 4000;
@@ -88,6 +90,7 @@ export class LessonEngine {
     this.emitter.fire({ type: 'lessonStarted', lesson: script, runtime, ports });
     try {
       for (const [index, step] of script.steps.entries()) {
+        await this.options.beforeStep?.(index, step);
         if (abort?.aborted) {
           error = l10n.t('interrupted');
           break;
