@@ -131,9 +131,10 @@ export async function startCodeServer(options = {}) {
 }
 
 /** Installs a .vsix into an extensions folder with code-server's own CLI. */
-export function installVsix(vsix, extensionsDir) {
+export function installVsix(vsix, extensionsDir, userDataDir) {
   const { node, entry } = ensureCodeServer();
-  return execFileSync(node, [entry, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+  const userData = userDataDir ? ['--user-data-dir', userDataDir] : [];
+  return execFileSync(node, [entry, ...userData, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
     encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
   });
 }

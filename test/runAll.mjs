@@ -11,12 +11,12 @@ let passed = 0;
 let failed = 0;
 
 /** Runs one stage; a stage that reports counts adds them, others count as one check. */
-function stage(name, command, args, { counts = false } = {}) {
+function stage(name, command, args, { counts = false, env = {} } = {}) {
   console.log(`\n=== ${name}: ${[command, ...args].join(' ')}`);
   const results = join(tmp, `${name}.json`);
   const started = Date.now();
   const r = spawnSync(command, args, {
-    cwd: ROOT, stdio: 'inherit', env: { ...process.env, SOCKET_LIFECYCLE_TEST_RESULTS: results },
+    cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env, SOCKET_LIFECYCLE_TEST_RESULTS: results },
   });
   const ok = r.status === 0;
   let counted = false;
@@ -48,6 +48,10 @@ if (stage('build', 'node', ['esbuild.mjs'])) {
   stage('lint', 'npx', ['--no-install', 'eslint', '.']);
   stage('unit', 'node', ['test/runUnit.mjs'], { counts: true });
   stage('integration', 'node', ['test/runIntegration.mjs'], { counts: true });
+  // The same VS Code in Simplified Chinese: manifest titles in the palette and run-time text.
+  stage('integration-zh-cn', 'node', ['test/runIntegration.mjs'], {
+    counts: true, env: { SOCKET_LIFECYCLE_LOCALE: 'zh-cn', SOCKET_LIFECYCLE_TEST_GREP: 'display language' },
+  });
 }
 rmSync(tmp, { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed`);
