@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { l10n } from '../l10n';
 import { lintText } from '../lint/analyzer';
-import { Grammars, languageFor } from '../lint/grammars';
+import { Grammars, languageFor, type LintLanguage } from '../lint/grammars';
 import { toJson, toSarif } from '../lint/report';
 import type { Finding } from '../lint/types';
 import { type CliCommand, parseFlags, UsageError } from './command';
@@ -55,7 +55,9 @@ export const lintCommand: CliCommand = {
       }
       collect(p, files);
     }
-    const grammars = await Grammars.load(join(__dirname, 'grammars'));
+    // Only the grammars these files need: compiling the others is most of a cold start's load.
+    const languages = files.map((f) => languageFor(f)).filter((l): l is LintLanguage => l !== undefined);
+    const grammars = await Grammars.load(join(__dirname, 'grammars'), languages);
     const results: { file: string; uri: string; findings: Finding[] }[] = [];
     let total = 0;
     for (const file of files) {

@@ -1,7 +1,7 @@
 import type { Tree } from 'web-tree-sitter';
 import { l10n } from '../l10n';
 import { CfgBuilder } from './cfg';
-import { FileFacts } from './file';
+import { deferBody, FileFacts } from './file';
 import { Flow, type FlowEvents, type FnInfo } from './flow';
 import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
@@ -27,7 +27,8 @@ export interface LintOutput extends LintResult { tree?: Tree }
 /** Lints one source text. Never throws: failures become notices. */
 export function lintText(grammars: Grammars, text: string, language: LintLanguage, options: LintOptions = {}): LintOutput {
   const started = Date.now();
-  const deadline = started + (options.timeoutMs ?? 2_000);
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  let deadline = started + timeoutMs;
   const notices: Notice[] = [];
   let tree: Tree | null = null;
   try {
@@ -37,18 +38,37 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     });
     if (!tree) {
       parser.reset();
-      notices.push({ kind: 'timeout', message: l10n.t('Parsing took longer than {ms} ms; no results for this file.', { ms: options.timeoutMs ?? 2_000 }) });
-      return { language, findings: [], notices };
+      // Too big to parse in time: analyze a prefix that parses quickly (partial results),
+      // within a further quarter of the bound, rather than nothing.
+      const cut = prefixEnd(text, PREFIX_CHARS);
+      deadline = Date.now() + timeoutMs / 4;
+      tree = cut < text.length ? parser.parse(text.slice(0, cut), null, { progressCallback: () => Date.now() > deadline }) : null;
+      if (!tree) {
+        parser.reset();
+        notices.push({ kind: 'timeout', message: l10n.t('Parsing took longer than {ms} ms; no results for this file.', { ms: timeoutMs }) });
+        return { language, findings: [], notices };
+      }
+      text = text.slice(0, cut);
+      notices.push({ kind: 'timeout', message: l10n.t('This file is too large to parse within {ms} ms; only its first {lines} lines were checked.', { ms: timeoutMs, lines: new LineIndex(text).lineCount }) });
+      options = { ...options, keepTree: false };
     }
     const root = tree.rootNode;
     if (root.hasError) {
       notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
     }
-    const copied = copyTree(root, deadline);
-    if (!copied.complete) {
+    // Python's module body is analyzed as a whole, so its tree is copied whole.
+    // A parse that used up the bound still leaves the copy and the analysis a quarter of it
+    // each: partial results rather than none.
+    const copied = copyTree(root, Math.max(deadline, Date.now() + timeoutMs / 4), language === 'python' ? undefined : deferBody(text));
+    let findings: Finding[];
+    try {
+      findings = analyze(copied.node, text, language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, options);
+    } finally {
+      copied.detach();
+    }
+    if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
       notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
     }
-    const findings = analyze(copied.node, text, language, deadline, notices, options);
     const out: LintOutput = { language, findings, notices };
     if (options.keepTree) {
       out.tree = tree;
@@ -63,18 +83,69 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   }
 }
 
-/** Runs the path analysis and every rule over a copied tree. */
-export function analyze(root: SNode, text: string, language: LintLanguage, deadline: number, notices: Notice[], options: LintOptions = {}): Finding[] {
+/**
+ * Path-analysis results of an earlier run, by function body, for re-lints after an edit:
+ * a body the new copy reused (see copyTreeReusing) keeps its events unless what it depends
+ * on outside itself may have changed. `null`: the function needed no analysis.
+ */
+export interface FlowCache {
+  /** What the cached results read outside their own bodies, as of the run that made them. */
+  summary?: FileSummary;
+  byBody: Map<SNode, FlowEvents | null>;
+}
+
+/** The file-level facts one function's path analysis reads besides its own body. */
+interface FileSummary {
+  names: Set<string>;
+  /** Every #define, object- or function-like, by name (the path analysis expands both). */
+  defines: ReadonlyMap<string, string>;
+  exitMacros: ReadonlySet<string>;
+  dying: ReadonlySet<string>;
+  entries: ReadonlySet<string>;
+  winsock: boolean;
+}
+
+/** How much of a file too large to parse in time is checked instead (UTF-16 code units). */
+const PREFIX_CHARS = 256 * 1024;
+
+/** Where to cut `text` near `limit`: after a line that closes a top-level block, else at a line end. */
+function prefixEnd(text: string, limit: number): number {
+  if (text.length <= limit) {
+    return text.length;
+  }
+  const block = text.lastIndexOf('\n}', limit);
+  if (block > limit / 2) {
+    const eol = text.indexOf('\n', block + 1);
+    return eol < 0 ? text.length : eol + 1;
+  }
+  const eol = text.lastIndexOf('\n', limit);
+  return eol > 0 ? eol + 1 : limit;
+}
+
+/** Runs the path analysis and every rule over a copied tree; with `cache`, reuses and refills it. */
+export function analyze(root: SNode, text: string, language: LintLanguage, deadline: number, notices: Notice[], options: LintOptions = {}, cache?: FlowCache): Finding[] {
   const facts = new FileFacts(text, language, root);
   const lines = new LineIndex(text);
   const analyzed: { fn: FnInfo; events: FlowEvents }[] = [];
+  const summary = cache ? summarize(facts) : undefined;
+  const reusable = cache?.summary && summary ? stillValid(facts, cache.summary, summary, cache.byBody) : undefined;
+  const byBody = new Map<SNode, FlowEvents | null>();
   let timedOut = false;
   for (const fn of facts.functions) {
     if (Date.now() > deadline) {
       timedOut = true;
       break;
     }
+    const known = reusable?.get(fn.body);
+    if (known !== undefined) {
+      byBody.set(fn.body, known);
+      if (known) {
+        analyzed.push({ fn, events: known });
+      }
+      continue;
+    }
     if (!facts.touchesSockets(fn) || hasErrorOnly(fn.body)) {
+      byBody.set(fn.body, null);
       continue;
     }
     const end = fnEnd(fn, language);
@@ -82,8 +153,14 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
     const result = new Flow(fn, cfg, facts, deadline).run();
     if (!result.complete) {
       timedOut = true;
+    } else {
+      byBody.set(fn.body, result.events);
     }
     analyzed.push({ fn, events: result.events });
+  }
+  if (cache) {
+    cache.summary = summary;
+    cache.byBody = byBody;
   }
   if (timedOut && !notices.some((n) => n.kind === 'timeout')) {
     notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
@@ -111,6 +188,102 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
   return dedupe(findings);
 }
 
+function summarize(facts: FileFacts): FileSummary {
+  return {
+    names: new Set(facts.functions.map((f) => f.name)), defines: macroDefinitions(facts.text), exitMacros: new Set(facts.exitMacros),
+    dying: new Set(facts.dying), entries: new Set(facts.threadEntries), winsock: facts.winsock,
+  };
+}
+
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/gm;
+
+/** Each macro's definitions (all of them, joined: #ifdef branches may define it twice). */
+function macroDefinitions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!text.includes('define')) {
+    return out;
+  }
+  for (const m of text.matchAll(DEFINE)) {
+    const prev = out.get(m[1]);
+    out.set(m[1], prev === undefined ? m[2] : `${prev}\n${m[2]}`);
+  }
+  return out;
+}
+
+/** Names in one set and not the other. */
+function differ(a: ReadonlySet<string>, b: ReadonlySet<string>, into: Set<string>): void {
+  for (const x of a) {
+    if (!b.has(x)) {
+      into.add(x);
+    }
+  }
+  for (const x of b) {
+    if (!a.has(x)) {
+      into.add(x);
+    }
+  }
+}
+
+/**
+ * Cached results still valid: the body was reused and names nothing whose meaning may have
+ * changed: a function whose body is new or that came or went (its summary as a callee may
+ * differ), a #define, exit macro or dying helper that changed, or, through a chain of such
+ * names, any of these; and the function did not become or stop being a thread entry.
+ */
+function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byBody: Map<SNode, FlowEvents | null>): Map<SNode, FlowEvents | null> | undefined {
+  if (before.winsock !== now.winsock) {
+    return undefined;
+  }
+  const changed = new Set(facts.functions.filter((f) => !byBody.has(f.body)).map((f) => f.name));
+  differ(before.names, now.names, changed);
+  differ(before.exitMacros, now.exitMacros, changed);
+  differ(before.dying, now.dying, changed);
+  const defines = new Set<string>();
+  for (const [k, v] of now.defines) {
+    if (before.defines.get(k) !== v) {
+      defines.add(k);
+    }
+  }
+  for (const k of before.defines.keys()) {
+    if (!now.defines.has(k)) {
+      defines.add(k);
+    }
+  }
+  // A define whose value names a changed define folds differently too.
+  for (let grew = defines.size > 0; grew;) {
+    grew = false;
+    const re = mentions(defines);
+    for (const [k, v] of now.defines) {
+      if (!defines.has(k) && re.test(v)) {
+        defines.add(k);
+        grew = true;
+      }
+    }
+  }
+  defines.forEach((d) => changed.add(d));
+  const entries = new Set<string>();
+  differ(before.entries, now.entries, entries);
+  const candidates = facts.functions.filter((f) => byBody.has(f.body) && !entries.has(f.name));
+  for (let grew = changed.size > 0; grew;) {
+    grew = false;
+    const re = mentions(changed);
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const f = candidates[i];
+      if (re.test(facts.text.slice(f.body.start, f.body.end))) {
+        changed.add(f.name);
+        candidates.splice(i, 1);
+        grew = true;
+      }
+    }
+  }
+  return new Map(candidates.map((f) => [f.body, byBody.get(f.body)!]));
+}
+
+/** Matches any of `names` as a whole word (an empty name matches everything). */
+function mentions(names: ReadonlySet<string>): RegExp {
+  return new RegExp(`\\b(?:${[...names].map((n) => n.replace(/\W/g, '\\$&')).join('|')})\\b`);
+}
+
 function hasErrorOnly(body: SNode): boolean {
   return body.type === 'ERROR';
 }
@@ -133,6 +306,11 @@ function listenMap(facts: FileFacts): (fn: FnInfo, variable: string) => boolean 
   for (const fn of facts.functions) {
     const set = new Set<string>();
     const assignedFrom = new Map<string, string>();
+    listens.set(fn, set);
+    // No listen() in the text: nothing to record (and a deferred body stays uncopied).
+    if (!/\blisten\b/.test(facts.text.slice(fn.body.start, fn.body.end))) {
+      continue;
+    }
     visit(fn.body, (n) => {
       if (x.isCall(n)) {
         const base = x.baseName(x.calleeOf(n));
@@ -159,7 +337,6 @@ function listenMap(facts: FileFacts): (fn: FnInfo, variable: string) => boolean 
         returnsListened.add(from);
       }
     }
-    listens.set(fn, set);
   }
   return (fn, v) => listens.get(fn)?.has(v) === true || (returnsListened.has(fn.name) && returns(fn, v, facts));
 }

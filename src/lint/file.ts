@@ -2,11 +2,33 @@ import { EXIT_CALLS } from './api';
 import type { LintLanguage } from './grammars';
 import { Expr } from './expr';
 import { declName, type FileContext, type FnInfo } from './flow';
-import { field, named, visit, type SNode } from './syntax';
+import { type DeferBody, field, isDeferred, named, visit, type SNode } from './syntax';
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
 /** A function worth a CFG: it names a socket call somewhere in its text. */
 const SOCKETISH = /\b(socket|accept4?|WSASocket\w*|close|closesocket|shutdown|setsockopt|bind|listen|recv\w*|read|create_connection|create_server|unregister|FD_CLR|FD_ISSET|epoll_ctl|accept)\b/;
+
+/**
+ * Function bodies the file scan and the rules' whole-file visits must see: socket calls (the
+ * analysis), thread starts and `std::thread`/`async` declarations (thread entries), `#define`
+ * (exit macros), SO_LINGER structs. A body mentioning none of these is copied from the wasm
+ * tree only if something asks for it (a callee summary, a dying helper, a listen()).
+ */
+const EAGER = new RegExp(`${SOCKETISH.source}|thread|async|Thread|Process|submit|run_in_executor|apply_async|#\\s*define|linger`);
+
+/** One finding of the file scan in a top-level node. */
+type ScanOp = { kind: 'define'; name: string; value: string } | { kind: 'exit' | 'entry'; name: string } | { kind: 'function'; node: SNode };
+
+/** Scan findings per top-level node; reused nodes (same object after an edit) keep theirs. */
+const SCANNED = new WeakMap<SNode, ScanOp[]>();
+
+/** Callee text of every call threadStart recognizes contains one of these. */
+const THREADISH = /thread|Thread|async|submit|run_in_executor|Process/;
+
+/** The copy decision for C/C++ trees: defer bodies that mention nothing socket-related. */
+export function deferBody(text: string): DeferBody {
+  return (start, end) => !EAGER.test(text.slice(start, end));
+}
 
 /** Everything known about one parsed file: functions, macros, thread entries, summaries. */
 export class FileFacts implements FileContext {
@@ -31,51 +53,31 @@ export class FileFacts implements FileContext {
   }
 
   private scan(): void {
-    const x = this.expr;
     const fnNodes: SNode[] = [];
-    visit(this.root, (n) => {
-      switch (n.type) {
-        case 'preproc_def': {
-          const name = field(n, 'name');
-          const value = field(n, 'value');
-          if (name && value) {
-            this.defines.set(x.src(name), x.src(value).trim());
-            if (this.bodyExits(x.src(value))) {
-              this.exitMacros.add(x.src(name));
-            }
-          }
-          return false;
-        }
-        case 'preproc_function_def': {
-          const name = field(n, 'name');
-          const value = field(n, 'value');
-          if (name && value && this.bodyExits(x.src(value))) {
-            this.exitMacros.add(x.src(name));
-          }
-          return false;
-        }
-        case 'function_definition':
-          fnNodes.push(n);
-          return true;
-        case 'call_expression':
-        case 'call':
-          this.noteThreadStart(n);
-          return true;
-        case 'init_declarator': {
-          const value = field(n, 'value');
-          const decl = n.parent ? field(n.parent, 'type') : undefined;
-          if (value && value.type === 'argument_list' && decl && /thread|async/.test(x.src(decl))) {
-            const first = x.ident(named(value)[0]);
-            if (first) {
-              this.threadEntries.add(first);
-            }
-          }
-          return true;
-        }
-        default:
-          return true;
+    // Top-level nodes one at a time: a re-lint after an edit reuses the nodes the edit left
+    // alone (see incremental.ts), and with them what this scan found in them.
+    for (const top of this.root.children) {
+      let ops = SCANNED.get(top);
+      if (!ops) {
+        ops = this.scanPart(top);
+        SCANNED.set(top, ops);
       }
-    });
+      for (const op of ops) {
+        switch (op.kind) {
+          case 'define':
+            this.defines.set(op.name, op.value);
+            break;
+          case 'exit':
+            this.exitMacros.add(op.name);
+            break;
+          case 'entry':
+            this.threadEntries.add(op.name);
+            break;
+          default:
+            fnNodes.push(op.node);
+        }
+      }
+    }
     for (const n of fnNodes) {
       const info = this.fnInfo(n);
       if (info) {
@@ -90,8 +92,12 @@ export class FileFacts implements FileContext {
     }
     // Same-file helpers that always end the process (error_handling(): fputs + exit(1)).
     for (let round = 0; round < 3; round++) {
+      // A body not copied yet is read only if it names an exit call, an exit macro or a dying helper.
+      const names = [...EXIT_CALLS, ...this.exitMacros, ...this.dying].map((n) => /[A-Za-z_]\w*$/.exec(n)?.[0]).filter(Boolean);
+      const mentionsExit = new RegExp(`\\b(?:${[...new Set(names)].join('|')})\\b`);
       for (const f of this.functions) {
-        if (!this.dying.has(f.name) && f.name !== '<module>' && named(f.body).some((s) => this.isExit(s))) {
+        if (!this.dying.has(f.name) && f.name !== '<module>' && (!isDeferred(f.body) || mentionsExit.test(this.text.slice(f.body.start, f.body.end)))
+          && named(f.body).some((s) => this.isExit(s))) {
           this.dying.add(f.name);
         }
       }
@@ -101,11 +107,68 @@ export class FileFacts implements FileContext {
     }
   }
 
+  /** What the scan finds in one top-level node, in order. */
+  private scanPart(top: SNode): ScanOp[] {
+    const x = this.expr;
+    const ops: ScanOp[] = [];
+    visit(top, (n) => {
+      switch (n.type) {
+        case 'preproc_def': {
+          const name = field(n, 'name');
+          const value = field(n, 'value');
+          if (name && value) {
+            ops.push({ kind: 'define', name: x.src(name), value: x.src(value).trim() });
+            if (this.bodyExits(x.src(value))) {
+              ops.push({ kind: 'exit', name: x.src(name) });
+            }
+          }
+          return false;
+        }
+        case 'preproc_function_def': {
+          const name = field(n, 'name');
+          const value = field(n, 'value');
+          if (name && value && this.bodyExits(x.src(value))) {
+            ops.push({ kind: 'exit', name: x.src(name) });
+          }
+          return false;
+        }
+        case 'function_definition':
+          ops.push({ kind: 'function', node: n });
+          return true;
+        case 'call_expression':
+        case 'call': {
+          // Every thread starter's callee names one of these; most calls are skipped unread.
+          const f = field(n, 'function') ?? n.children[0];
+          const entry = f && THREADISH.test(x.src(f)) ? this.threadStart(n) : undefined;
+          if (entry) {
+            ops.push({ kind: 'entry', name: entry });
+          }
+          return true;
+        }
+        case 'init_declarator': {
+          const value = field(n, 'value');
+          const decl = n.parent ? field(n.parent, 'type') : undefined;
+          if (value && value.type === 'argument_list' && decl && /thread|async/.test(x.src(decl))) {
+            const first = x.ident(named(value)[0]);
+            if (first) {
+              ops.push({ kind: 'entry', name: first });
+            }
+          }
+          return true;
+        }
+        default:
+          return true;
+      }
+    });
+    return ops;
+  }
+
   private bodyExits(body: string): boolean {
     return /\b(exit|_exit|_Exit|abort|err|errx|ExitProcess|quick_exit)\s*\(/.test(body);
   }
 
-  private noteThreadStart(n: SNode): void {
+  /** The function a thread-starting call runs, if `n` is one. */
+  private threadStart(n: SNode): string | undefined {
     const x = this.expr;
     const callee = x.calleeOf(n);
     const base = x.baseName(callee);
@@ -127,9 +190,10 @@ export class FileFacts implements FileContext {
       const name = t ? x.src(t) : '';
       const m = /([A-Za-z_]\w*)$/.exec(name);
       if (m) {
-        this.threadEntries.add(m[1]);
+        return m[1];
       }
     }
+    return undefined;
   }
 
   /** A statement that ends the process: exit(), err(), a dying helper, or a macro expanding to one. */
@@ -193,13 +257,27 @@ export class FileFacts implements FileContext {
         }
       }
     }
-    const locals = this.locals(body);
-    for (const p of params) {
-      locals.set(p, body);
-    }
+    // Computed on first use: only the functions the path analysis runs on need them.
+    let locals: Map<string, SNode> | undefined;
+    let socketUsed: Set<string> | undefined;
+    const computeLocals = (): Map<string, SNode> => {
+      const m = this.locals(body);
+      for (const p of params) {
+        m.set(p, body);
+      }
+      return m;
+    };
+    const computeSocketUsed = (): Set<string> => this.socketUsed(body);
     return {
-      name, node: n, body, params, locals, isMain: MAIN_NAMES.has(name), isEntry: false,
-      socketUsed: this.socketUsed(body),
+      name, node: n, body, params, isMain: MAIN_NAMES.has(name), isEntry: false,
+      get locals(): Map<string, SNode> {
+        locals ??= computeLocals();
+        return locals;
+      },
+      get socketUsed(): Set<string> {
+        socketUsed ??= computeSocketUsed();
+        return socketUsed;
+      },
     };
   }
 

@@ -1,5 +1,6 @@
 import type * as TreeSitter from 'web-tree-sitter';
 import { join } from 'node:path';
+import { useCursorExports, verifyCursorExports } from './syntax';
 
 // require() makes esbuild pick the package's CommonJS build; its ESM build reads
 // import.meta.url, which a CommonJS bundle (dist/extension.js, dist/cli.js) does not have.
@@ -35,28 +36,63 @@ export function languageFor(fileName: string, languageId?: string): LintLanguage
   return dot < 0 ? undefined : EXTENSIONS[fileName.slice(dot).toLowerCase()];
 }
 
+/** The web-tree-sitter runtime module, initialized once per process. */
+let runtime: Promise<Record<string, unknown>> | undefined;
+
+/** A snippet every grammar parses into a tree of some depth, to check the fast copy against. */
+const CHECK_SOURCE = 'int f(int s) { if (s > 0) { close(s); } else return -1; }\ndef g(x):\n    return x\n';
+
 /** The parsers, one per language, loaded once from a grammars folder (dist/grammars). */
 export class Grammars {
   private readonly parsers = new Map<LintLanguage, Parser>();
 
   private constructor(private readonly languages: Map<LintLanguage, Language>) {}
 
-  /** Loads the runtime and the three grammars from `dir`; never touches the network. */
-  static async load(dir: string): Promise<Grammars> {
-    await Parser.init({ locateFile: () => join(dir, WASM_FILES.runtime) });
-    const languages = new Map<LintLanguage, Language>();
-    for (const id of ['c', 'cpp', 'python'] as const) {
-      languages.set(id, await Language.load(join(dir, WASM_FILES[id])));
+  /**
+   * Loads the runtime and the grammars of `only` (default: all three) from `dir`; never
+   * touches the network. A command-line run loads just the languages of its files.
+   */
+  static async load(dir: string, only: readonly LintLanguage[] = ['c', 'cpp', 'python']): Promise<Grammars> {
+    runtime ??= (async () => {
+      // Emscripten makes the options object the module itself; its cursor exports speed up
+      // copies. web-tree-sitter makes the module once per process: later init() calls leave
+      // their options object empty, so the first one is kept.
+      const module: Record<string, unknown> = { locateFile: () => join(dir, WASM_FILES.runtime) };
+      await Parser.init(module);
+      return module;
+    })().catch((error: unknown) => {
+      runtime = undefined; // a later load (say, from the right folder) tries again
+      throw error;
+    });
+    useCursorExports(await runtime);
+    const ids = [...new Set(only)];
+    const loaded = await Promise.all(ids.map((id) => Language.load(join(dir, WASM_FILES[id]))));
+    const grammars = new Grammars(new Map(ids.map((id, i) => [id, loaded[i]])));
+    if (ids.length > 0) {
+      const tree = grammars.parser(ids[0]).parse(CHECK_SOURCE);
+      if (tree) {
+        verifyCursorExports(tree.rootNode);
+        tree.delete();
+      }
     }
-    return new Grammars(languages);
+    return grammars;
+  }
+
+  /** Is `language` loaded (see load's `only`)? */
+  has(language: LintLanguage): boolean {
+    return this.languages.has(language);
   }
 
   /** The parser for `language`, created on first use and reused afterwards. */
   parser(language: LintLanguage): Parser {
     let parser = this.parsers.get(language);
     if (!parser) {
+      const grammar = this.languages.get(language);
+      if (!grammar) {
+        throw new Error(`the ${language} grammar was not loaded`);
+      }
       parser = new Parser();
-      parser.setLanguage(this.languages.get(language)!);
+      parser.setLanguage(grammar);
       this.parsers.set(language, parser);
     }
     return parser;

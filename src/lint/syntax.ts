@@ -2,7 +2,12 @@ import type { Language as TsLanguage, Node as TsNode, TreeCursor } from 'web-tre
 
 /**
  * A plain copy of a tree-sitter node. Reading node properties crosses into wasm on every
- * access, so the analyzer copies each tree once (one cursor walk) and works on these.
+ * access, so the analyzer copies the tree (one cursor walk) and works on these.
+ *
+ * A copy may defer function bodies (see copyTree's `defer`): such a body is copied on first
+ * access to its `children`. `visit()` starting at (or inside) the body sees it; a `visit()`
+ * from above always passes over it, copied by then or not, so whole-file scans see exactly
+ * the bodies the copy did not defer (those that mention socket APIs), whatever ran before.
  */
 export interface SNode {
   type: string;
@@ -40,54 +45,341 @@ function tablesFor(language: TsLanguage): Tables {
 }
 
 /**
+ * Direct entry points of web-tree-sitter's wasm module for cursor moves. The public TreeCursor
+ * copies its state in and out of the module's transfer buffer on every call (eight memory
+ * accesses around each move); calling the exports directly leaves the state in the buffer
+ * between moves, which makes a copy of the tree several times cheaper. Registered by
+ * grammars.ts when the module exposes them; otherwise the public API is used.
+ */
+export interface CursorExports {
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_descendant_index_wasm(tree: number): number;
+  _ts_tree_cursor_goto_descendant_wasm(tree: number, index: number): void;
+}
+
+const CURSOR_EXPORTS: readonly (keyof CursorExports)[] = [
+  '_ts_tree_cursor_goto_first_child_wasm', '_ts_tree_cursor_goto_next_sibling_wasm', '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm', '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm', '_ts_tree_cursor_start_index_wasm', '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_current_descendant_index_wasm', '_ts_tree_cursor_goto_descendant_wasm',
+];
+
+let direct: CursorExports | undefined;
+
+/** Uses the module's cursor exports for copies (see CursorExports); `undefined` turns that off. */
+export function useCursorExports(module: Partial<CursorExports> | undefined): boolean {
+  direct = module && CURSOR_EXPORTS.every((k) => typeof module[k] === 'function') ? module as CursorExports : undefined;
+  return direct !== undefined;
+}
+
+/**
+ * Copies `root` both ways and keeps the direct exports only if the copies agree: a guard
+ * against a web-tree-sitter release that changes how its cursor calls pass their state.
+ */
+export function verifyCursorExports(root: TsNode): boolean {
+  const saved = direct;
+  if (!saved) {
+    return false;
+  }
+  const fast = shape(copyTree(root).node);
+  direct = undefined;
+  const slow = shape(copyTree(root).node);
+  direct = fast === slow ? saved : undefined;
+  return direct !== undefined;
+}
+
+function shape(n: SNode): string {
+  return `${n.type}:${n.field}:${n.start}-${n.end}${n.missing ? '!' : ''}(${n.children.map(shape).join(' ')})`;
+}
+
+/** One walker over either the direct exports or the public cursor. */
+interface Walk {
+  first(): boolean; next(): boolean; parent(): boolean;
+  typeId(): number; fieldId(): number; missing(): boolean; start(): number; end(): number;
+  index(): number; goto(index: number): void;
+}
+
+function directWalk(c: CursorExports, tree: number): Walk {
+  return {
+    first: () => c._ts_tree_cursor_goto_first_child_wasm(tree) === 1,
+    next: () => c._ts_tree_cursor_goto_next_sibling_wasm(tree) === 1,
+    parent: () => c._ts_tree_cursor_goto_parent_wasm(tree) === 1,
+    typeId: () => c._ts_tree_cursor_current_node_type_id_wasm(tree),
+    fieldId: () => c._ts_tree_cursor_current_field_id_wasm(tree),
+    missing: () => c._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1,
+    start: () => c._ts_tree_cursor_start_index_wasm(tree),
+    end: () => c._ts_tree_cursor_end_index_wasm(tree),
+    index: () => c._ts_tree_cursor_current_descendant_index_wasm(tree),
+    goto: (i) => c._ts_tree_cursor_goto_descendant_wasm(tree, i),
+  };
+}
+
+function publicWalk(cursor: TreeCursor): Walk {
+  return {
+    first: () => cursor.gotoFirstChild(),
+    next: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    typeId: () => cursor.nodeTypeId,
+    fieldId: () => cursor.currentFieldId,
+    missing: () => cursor.nodeIsMissing,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    index: () => cursor.currentDescendantIndex,
+    goto: (i) => cursor.gotoDescendant(i),
+  };
+}
+
+/** Decides from a function body's span whether to defer copying it. */
+export type DeferBody = (start: number, end: number) => boolean;
+
+/** A copy of a tree; deferred bodies are copied from the wasm tree until `detach()`. */
+export interface CopiedTree {
+  node: SNode;
+  complete: boolean;
+  /** Did a deferred body hit the deadline while being copied? */
+  truncated(): boolean;
+  /** Call before deleting the wasm tree: deferred bodies not copied yet stay empty. */
+  detach(): void;
+  /** Is a deferred body under this top-level node still to be copied (from this copy's tree)? */
+  pending(top: SNode): boolean;
+}
+
+/** The node class behind SNode; `deferred` marks a body whose children are not copied yet. */
+class CNode implements SNode {
+  start = -1;
+  end = -1;
+  missing = false;
+  children: SNode[] = NO_CHILDREN;
+  deferred = false;
+  /** named()'s answer, once asked. */
+  namedKids: SNode[] | undefined = undefined;
+  constructor(readonly type: string, readonly field: string, readonly named: boolean, public parent: SNode | undefined) {}
+}
+
+/** Leaves share one empty, frozen list (a push on it throws instead of corrupting others). */
+const NO_CHILDREN: SNode[] = Object.freeze([]) as unknown as SNode[];
+
+interface Session { root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean; bodies: DNode[] }
+
+/**
  * Copies `root` and everything below it with one cursor walk. Each cursor property is a
  * call into wasm, so only leaves read their own offsets; a parent's span is its children's.
+ * With `defer`, a function_definition's body for which it returns true is copied only when
+ * first read (see SNode).
  */
-export function copyTree(root: TsNode, deadline = Infinity): { node: SNode; complete: boolean } {
-  const t = tablesFor(root.tree.language);
-  const cursor: TreeCursor = root.walk();
-  try {
-    const top: SNode = mk(t, cursor.nodeTypeId, 0, undefined);
-    top.start = root.startIndex;
-    top.end = root.endIndex;
-    let current = top;
-    let count = 0;
-    if (!cursor.gotoFirstChild()) {
-      return { node: top, complete: true };
+export function copyTree(root: TsNode, deadline = Infinity, defer?: DeferBody): CopiedTree {
+  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false, bodies: [] };
+  const top = new CNode(root.type, '', true, undefined);
+  top.start = root.startIndex;
+  top.end = root.endIndex;
+  const complete = withWalk(session, undefined, (w) => walkCopy(session, w, top, defer));
+  return {
+    node: top, complete,
+    truncated: () => session.truncated,
+    detach: () => {
+      session.alive = false;
+    },
+    pending: (n) => hasPendingBody(n),
+  };
+}
+
+/**
+ * A top-level subtree of an earlier copy that an edit left alone, found by the caller from a
+ * new top-level node's type and span; null when there is none (the node is copied).
+ */
+export type ReuseTop = (type: string, start: number, end: number) => SNode | undefined;
+
+/**
+ * Like copyTree, but takes each top-level node from `reuse` when it offers one (already moved
+ * to the new offsets); only the rest is copied from the wasm tree.
+ */
+export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infinity, defer?: DeferBody): CopiedTree {
+  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false, bodies: [] };
+  const top = new CNode(root.type, '', true, undefined);
+  top.start = root.startIndex;
+  top.end = root.endIndex;
+  const t = session.tables;
+  const bodiesUnder = new Map<SNode, DNode[]>();
+  const complete = withWalk(session, undefined, (w) => {
+    if (!w.first()) {
+      return true;
     }
-    for (;;) {
-      const typeId = cursor.nodeTypeId;
-      const wantsField = FIELD_PARENTS.has(current.type);
-      const node = mk(t, typeId, wantsField ? cursor.currentFieldId : 0, current);
-      current.children.push(node);
-      if ((++count & 4095) === 0 && Date.now() > deadline) {
-        closeSpans(top);
-        return { node: top, complete: false };
-      }
-      if (cursor.gotoFirstChild()) {
-        current = node;
+    const kids: SNode[] = [];
+    let ok = true;
+    let lastEnd = -1;
+    do {
+      const typeId = w.typeId();
+      const type = t.types[typeId] ?? 'ERROR';
+      const start = w.start();
+      const end = w.end();
+      lastEnd = end;
+      const old = reuse(type, start, end);
+      if (old) {
+        (old as CNode).parent = top;
+        kids.push(old);
         continue;
       }
-      if (node.named || current.children.length === 1) {
-        node.start = cursor.startIndex;
-        node.end = cursor.endIndex;
-        node.missing = node.start === node.end && cursor.nodeIsMissing;
+      const node = new CNode(type, '', t.named[typeId] ?? true, top);
+      kids.push(node);
+      top.children = kids;
+      const before = session.bodies.length;
+      if (!walkCopy(session, w, node, defer)) {
+        ok = false;
+        break;
       }
-      while (!cursor.gotoNextSibling()) {
-        const last = current.children[current.children.length - 1];
-        if (last.end < 0 && last.children.length === 0) {
-          last.end = cursor.endIndex;
-          last.start = last.end - (last.type.length === 1 ? 1 : 0);
-        }
-        if (!cursor.gotoParent() || current === top) {
-          closeSpans(top);
-          return { node: top, complete: true };
-        }
-        current = current.parent!;
+      if (session.bodies.length > before) {
+        bodiesUnder.set(node, session.bodies.slice(before));
       }
+      if (node.children.length === 0 && (node.named || kids.length === 1)) {
+        node.start = start;
+        node.end = end;
+        node.missing = start === end && w.missing();
+      }
+    } while (w.next());
+    top.children = kids;
+    // Offset-less tokens get the offsets a whole copy gives them (see walkCopy and finish).
+    const last = kids[kids.length - 1];
+    if (last && last.end < 0 && last.children.length === 0) {
+      last.end = lastEnd;
+      last.start = lastEnd - (last.type.length === 1 ? 1 : 0);
     }
+    finish(top);
+    return ok;
+  });
+  return {
+    node: top, complete,
+    truncated: () => session.truncated,
+    detach: () => {
+      session.alive = false;
+    },
+    // Reused nodes have none pending (the reuser checks), so the new ones are all to look at.
+    pending: (n) => bodiesUnder.get(n)?.some((b) => b.deferred) ?? false,
+  };
+}
+
+/** Runs `fn` with a walker at `root` (or at its descendant number `index`), then frees the cursor. */
+function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) => T): T {
+  const cursor: TreeCursor = session.root.walk();
+  try {
+    let w: Walk;
+    if (direct) {
+      // Reading a property puts the cursor's state into the transfer buffer, where the
+      // direct calls below find it and leave it; nothing else touches the buffer meanwhile.
+      void cursor.nodeTypeId;
+      w = directWalk(direct, (session.root.tree as unknown as Record<number, number>)[0]);
+    } else {
+      w = publicWalk(cursor);
+    }
+    if (index !== undefined) {
+      w.goto(index);
+    }
+    return fn(w);
   } finally {
     cursor.delete();
+  }
+}
+
+/** Copies the children of `top` (where the walker stands); false when the deadline cut it short. */
+function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBody | undefined): boolean {
+  const t = session.tables;
+  const deadline = session.deadline;
+  let current: CNode | DNode = top;
+  let count = 0;
+  if (!w.first()) {
+    return true;
+  }
+  let wantsField = FIELD_PARENTS.has(top.type);
+  for (;;) {
+    const typeId = w.typeId();
+    const node = new CNode(t.types[typeId] ?? 'ERROR', wantsField ? t.fields[w.fieldId()] ?? '' : '', t.named[typeId] ?? true, current);
+    if (current.children === NO_CHILDREN) {
+      current.children = [node];
+    } else {
+      current.children.push(node);
+    }
+    if ((++count & 4095) === 0 && Date.now() > deadline) {
+      closeSpans(top);
+      return false;
+    }
+    let leaf = true;
+    if (defer && node.field === 'body' && current.type === 'function_definition') {
+      const start = w.start();
+      const end = w.end();
+      if (defer(start, end)) {
+        const body = new DNode(node.type, node.field, node.named, current, session, w.index());
+        session.bodies.push(body);
+        body.start = start;
+        body.end = end;
+        current.children[current.children.length - 1] = body;
+        leaf = false;
+      } else if (w.first()) {
+        current = node;
+        wantsField = FIELD_PARENTS.has(node.type);
+        continue;
+      }
+    } else if (w.first()) {
+      current = node;
+      wantsField = FIELD_PARENTS.has(node.type);
+      continue;
+    }
+    if (leaf && (node.named || current.children.length === 1)) {
+      node.start = w.start();
+      node.end = w.end();
+      node.missing = node.start === node.end && w.missing();
+    }
+    while (!w.next()) {
+      const last = current.children[current.children.length - 1];
+      if (last.end < 0 && last.children.length === 0) {
+        last.end = w.end();
+        last.start = last.end - (last.type.length === 1 ? 1 : 0);
+      }
+      if (!w.parent() || current === top) {
+        finish(current);
+        return true;
+      }
+      finish(current);
+      current = current.parent as CNode | DNode;
+      wantsField = FIELD_PARENTS.has(current.type);
+    }
+  }
+}
+
+/**
+ * A function body copied on first read of `children`. A class of its own (not a property
+ * redefined on a CNode) keeps the node shapes few, so the hot walks stay fast.
+ */
+class DNode implements SNode {
+  start = -1;
+  end = -1;
+  missing = false;
+  private kids: SNode[] = NO_CHILDREN;
+  deferred = true;
+  namedKids: SNode[] | undefined = undefined;
+  constructor(readonly type: string, readonly field: string, readonly named: boolean, public parent: SNode | undefined,
+    private readonly session: Session, private readonly index: number) {}
+
+  get children(): SNode[] {
+    if (this.deferred) {
+      this.deferred = false;
+      if (this.session.alive) {
+        const complete = withWalk(this.session, this.index, (w) => walkCopy(this.session, w, this, undefined));
+        if (!complete) {
+          this.session.truncated = true;
+        }
+      }
+    }
+    return this.kids;
+  }
+
+  set children(list: SNode[]) {
+    this.kids = list;
   }
 }
 
@@ -110,26 +402,46 @@ const FIELD_PARENTS = new Set([
   'for_in_clause', 'lambda', 'argument_list',
 ]);
 
-function mk(t: Tables, typeId: number, fieldId: number, parent: SNode | undefined): SNode {
-  return {
-    type: t.types[typeId] ?? 'ERROR', field: t.fields[fieldId] ?? '', start: -1, end: -1,
-    named: t.named[typeId] ?? true, missing: false, children: [], parent,
-  };
+/**
+ * Called when the walk leaves `n`: fills its span from its first and last children, and gives
+ * the offset-less tokens between them the parent's start as known at that point (as closeSpans
+ * does in post-order), so the walk needs no second pass over the tree.
+ */
+function finish(n: SNode): void {
+  const children = n.children;
+  for (let i = 1; i < children.length - 1; i++) {
+    const c = children[i];
+    if (c.start < 0 && c.children.length === 0) {
+      c.start = c.end = Math.max(0, n.start);
+    }
+  }
+  if (n.start < 0) {
+    n.start = children[0].start;
+  }
+  if (n.end < 0) {
+    n.end = children[children.length - 1].end;
+  }
 }
 
-/** Fills inner nodes' spans from their first and last children (post-order). */
+/** Fills inner nodes' spans from their first and last children (post-order); deferred bodies have theirs. */
 function closeSpans(node: SNode): void {
   const stack: SNode[] = [node];
   const order: SNode[] = [];
   while (stack.length > 0) {
     const n = stack.pop()!;
     order.push(n);
+    if (n !== node && n instanceof DNode) {
+      continue;
+    }
     for (const c of n.children) {
       stack.push(c);
     }
   }
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i];
+    if (n !== node && n instanceof DNode) {
+      continue;
+    }
     if (n.children.length > 0) {
       const first = n.children[0];
       const last = n.children[n.children.length - 1];
@@ -155,21 +467,73 @@ export function field(node: SNode, name: string): SNode | undefined {
   return undefined;
 }
 
-/** Named children only (skips punctuation and keywords). */
+/**
+ * Named children only (skips punctuation, keywords and comments). The list is computed once
+ * per node and frozen: the analysis asks for it again and again.
+ */
 export function named(node: SNode): SNode[] {
-  return node.children.filter((c) => c.named && c.type !== 'comment');
+  if (node instanceof CNode || node instanceof DNode) {
+    node.namedKids ??= Object.freeze(node.children.filter(isNamedChild)) as SNode[];
+    return node.namedKids;
+  }
+  return node.children.filter(isNamedChild);
 }
 
-/** Depth-first visit of `node` and its descendants; return false from `fn` to skip a subtree. */
+function isNamedChild(c: SNode): boolean {
+  return c.named && c.type !== 'comment';
+}
+
+/**
+ * Depth-first visit of `node` and its descendants; return false from `fn` to skip a subtree.
+ * Bodies whose copy was deferred are passed over unless `node` is the body or inside it.
+ */
 export function visit(node: SNode, fn: (n: SNode) => boolean | void): void {
   const stack = [node];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (fn(n) === false) {
+    if (fn(n) === false || (n !== node && n instanceof DNode)) {
       continue;
     }
-    for (let i = n.children.length - 1; i >= 0; i--) {
-      stack.push(n.children[i]);
+    const children = n.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]);
+    }
+  }
+}
+
+/** Was this body's copy deferred (see SNode)? True also once it has been copied. */
+export function isDeferred(node: SNode): boolean {
+  return node instanceof DNode;
+}
+
+/** Is there a deferred body below `node` not copied yet (it can only be copied from its own tree)? */
+export function hasPendingBody(node: SNode): boolean {
+  let found = false;
+  const stack = [node];
+  while (stack.length > 0 && !found) {
+    const n = stack.pop()!;
+    if (n instanceof DNode) {
+      found = n.deferred;
+      if (found) {
+        break;
+      }
+    }
+    for (const c of n.children) {
+      stack.push(c);
+    }
+  }
+  return found;
+}
+
+/** Moves every offset in `node`'s subtree by `delta` (a subtree reused after an edit before it). */
+export function shiftSpans(node: SNode, delta: number): void {
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    n.start += delta;
+    n.end += delta;
+    for (const c of n.children) {
+      stack.push(c);
     }
   }
 }

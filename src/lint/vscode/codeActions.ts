@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+
+/** Internal: executed after one of our quick fixes was applied (no contribution, no UI). */
+export const FIX_APPLIED_COMMAND = 'socketLifecycle.lint.fixApplied';
 import type { Fix } from '../types';
 import { ruleIdOf, toRange, toTextEdit } from './convert';
 import { disableLineEdit } from './disableLine';
@@ -51,6 +54,8 @@ export class LintCodeActions implements vscode.CodeActionProvider {
     action.edit.set(doc.uri, fix.edits.map(toTextEdit));
     action.diagnostics = [diagnostic];
     action.isPreferred = fix.preferred === true;
+    // Runs after the edit: the walkthrough's "apply the quick fix" step completes on it.
+    action.command = { command: FIX_APPLIED_COMMAND, title: fix.title, arguments: [diagnostic.code] };
     return action;
   }
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Config } from '../../config';
 import { CHECK_WORKSPACE_COMMAND, checkWorkspace } from './checkWorkspace';
-import { LintCodeActions } from './codeActions';
+import { FIX_APPLIED_COMMAND, LintCodeActions } from './codeActions';
 import { LintHover } from './hover';
 import { DocumentLinter } from './linter';
 import { RuleDocs } from './ruleDocs';
@@ -55,6 +55,7 @@ export function registerLint(context: vscode.ExtensionContext, config: Config): 
       providedCodeActionKinds: LintCodeActions.kinds,
     }),
     vscode.languages.registerHoverProvider(SELECTOR, new LintHover(linter, docs)),
+    vscode.commands.registerCommand(FIX_APPLIED_COMMAND, () => undefined),
     vscode.commands.registerCommand(CHECK_WORKSPACE_COMMAND, () => {
       if (!config.value.lint.enable) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Socket lint is turned off (setting socketLifecycle.lint.enable).'));

@@ -58,10 +58,16 @@ describe('lint fuzzing', () => {
       assert.ok(ms <= PER_FILE_MS * 2, `input ${i} took ${ms} ms`);
     }
     const big = seeds[0].text.repeat(Math.ceil(5_000_000 / seeds[0].text.length));
+    const expectFindings = lintText(g, seeds[0].text, seeds[0].language).findings.length > 0;
     const started = Date.now();
     const result = lintText(g, big, seeds[0].language, { timeoutMs: PER_FILE_MS });
     const ms = Date.now() - started;
     console.log(`fuzz: ${INPUTS} inputs, slowest ${slowest} ms; 5 MB file: ${ms} ms, ${result.findings.length} findings, notices ${result.notices.map((n) => n.kind).join(',') || 'none'}`);
     assert.ok(ms <= PER_FILE_MS * 3, `5 MB file took ${ms} ms`);
+    // Beyond the bound: partial results (a prefix is checked) and a notice saying so.
+    assert.ok(result.notices.some((n) => n.kind === 'timeout'), JSON.stringify(result.notices));
+    if (expectFindings) {
+      assert.ok(result.findings.length > 0, '5 MB file: no partial results');
+    }
   });
 });

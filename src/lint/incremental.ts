@@ -1,0 +1,178 @@
+import type * as TreeSitter from 'web-tree-sitter';
+import { l10n } from '../l10n';
+import { analyze, type FlowCache, type LintOptions } from './analyzer';
+import { deferBody } from './file';
+import type { Grammars, LintLanguage } from './grammars';
+import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
+import type { Finding, LintResult, Notice } from './types';
+
+// require(): see grammars.ts (esbuild must pick the package's CommonJS build).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Edit } = require('web-tree-sitter') as typeof TreeSitter;
+
+/** A row and column (UTF-16 code units), as tree-sitter counts them for JavaScript strings. */
+export interface TextPoint { row: number; column: number }
+
+/** One text replacement in tree-sitter's terms: offsets before and after, in UTF-16 code units. */
+export interface TextChange {
+  startIndex: number;
+  oldEndIndex: number;
+  newEndIndex: number;
+  startPosition: TextPoint;
+  oldEndPosition: TextPoint;
+  newEndPosition: TextPoint;
+}
+
+function pointAt(text: string, offset: number): TextPoint {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The change that replaces `oldText[start, oldEnd)` with `inserted`. */
+export function replacement(oldText: string, start: number, oldEnd: number, inserted: string): TextChange {
+  const startPosition = pointAt(oldText, start);
+  const rows = inserted.split('\n');
+  const last = rows[rows.length - 1];
+  return {
+    startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + inserted.length,
+    startPosition, oldEndPosition: pointAt(oldText, oldEnd),
+    newEndPosition: rows.length === 1 ? { row: startPosition.row, column: startPosition.column + last.length } : { row: startPosition.row + rows.length - 1, column: last.length },
+  };
+}
+
+/**
+ * Lints one document as it is edited (the editor's use): keeps the syntax tree, the copy the
+ * analysis read and its per-function results; after an edit, re-parses incrementally, copies
+ * only the top-level nodes the edit touched, and re-runs the path analysis only for functions
+ * that changed or that name a changed function. The results equal lintText() on the same
+ * tree; that is a fresh lint's tree too, except where tree-sitter recovers from a syntax error
+ * differently when parsing incrementally.
+ */
+export class DocumentLinter {
+  private tree: TreeSitter.Tree | undefined;
+  private copy: CopiedTree | undefined;
+  private text = '';
+  private readonly cache: FlowCache = { byBody: new Map() };
+
+  constructor(private readonly grammars: Grammars, readonly language: LintLanguage, private readonly options: LintOptions = {}) {}
+
+  /** Lints `text`; with `change` (what turned the previous text into it), incrementally. */
+  update(text: string, change?: TextChange): LintResult {
+    const started = Date.now();
+    const timeoutMs = this.options.timeoutMs ?? 2_000;
+    const deadline = started + timeoutMs;
+    const notices: Notice[] = [];
+    const previous = change ? this.tree : undefined;
+    let tree: TreeSitter.Tree | null = null;
+    try {
+      if (previous) {
+        previous.edit(new Edit(change!));
+      }
+      const parser = this.grammars.parser(this.language);
+      tree = parser.parse(text, previous ?? null, { progressCallback: () => Date.now() > deadline });
+      if (!tree) {
+        parser.reset();
+        this.reset();
+        notices.push({ kind: 'timeout', message: l10n.t('Parsing took longer than {ms} ms; no results for this file.', { ms: timeoutMs }) });
+        return { language: this.language, findings: [], notices };
+      }
+      const root = tree.rootNode;
+      if (root.hasError) {
+        notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
+      }
+      const reuse = previous && this.copy ? reuser(this.copy, change!, previous.getChangedRanges(tree)) : () => undefined;
+      // As lintText: past the bound, the copy and the analysis still get a quarter of it each.
+      const copied = copyTreeReusing(root, reuse, Math.max(deadline, Date.now() + timeoutMs / 4), this.language === 'python' ? undefined : deferBody(text));
+      if (!previous) {
+        this.cache.byBody.clear();
+        this.cache.summary = undefined;
+      }
+      const findings: Finding[] = analyze(copied.node, text, this.language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, this.options, this.cache);
+      if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
+        notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
+      }
+      if (!copied.complete) {
+        // A partial copy must not be reused: start from scratch next time.
+        copied.detach();
+        this.reset();
+        return { language: this.language, findings, notices };
+      }
+      this.copy?.detach();
+      this.tree?.delete();
+      this.tree = tree;
+      this.copy = copied;
+      this.text = text;
+      tree = null;
+      return { language: this.language, findings, notices };
+    } catch (error) {
+      this.reset();
+      notices.push({ kind: 'unsupported', message: l10n.t('The analyzer failed on this file: {error}', { error: error instanceof Error ? error.message : String(error) }) });
+      return { language: this.language, findings: [], notices };
+    } finally {
+      tree?.delete();
+    }
+  }
+
+  /** The syntax tree of the last successful update (owned by this linter: do not delete it). */
+  get syntaxTree(): TreeSitter.Tree | undefined {
+    return this.tree;
+  }
+
+  /** The text of the last successful update. */
+  get current(): string {
+    return this.text;
+  }
+
+  private reset(): void {
+    this.copy?.detach();
+    this.copy = undefined;
+    this.tree?.delete();
+    this.tree = undefined;
+    this.cache.byBody.clear();
+    this.cache.summary = undefined;
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+}
+
+/**
+ * Offers old top-level subtrees for new top-level nodes: same type, the same span once moved
+ * by the edit, outside the edited text and outside every range whose structure changed, and
+ * fully copied (a deferred body could only be copied from the old tree, which is going away).
+ */
+function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]): (type: string, start: number, end: number) => SNode | undefined {
+  const byStart = new Map<number, SNode>();
+  for (const c of old.node.children) {
+    byStart.set(c.start, c);
+  }
+  const delta = change.newEndIndex - change.oldEndIndex;
+  return (type, start, end) => {
+    let shift: number;
+    if (end < change.startIndex) {
+      shift = 0;
+    } else if (start > change.newEndIndex) {
+      shift = delta;
+    } else {
+      return undefined;
+    }
+    if (changed.some((r) => r.startIndex <= end && start <= r.endIndex)) {
+      return undefined;
+    }
+    const node = byStart.get(start - shift);
+    if (!node || node.type !== type || node.end !== end - shift || old.pending(node)) {
+      return undefined;
+    }
+    byStart.delete(start - shift);
+    if (shift !== 0) {
+      shiftSpans(node, shift);
+    }
+    return node;
+  };
+}

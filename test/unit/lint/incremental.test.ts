@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateC } from '../../../bench/lintSource';
+import { lintText } from '../../../src/lint/analyzer';
+import { languageFor, type LintLanguage } from '../../../src/lint/grammars';
+import { DocumentLinter, replacement } from '../../../src/lint/incremental';
+import type { LintResult } from '../../../src/lint/types';
+import type * as TreeSitter from 'web-tree-sitter';
+import { grammars, projectRoot } from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Edit } = require('web-tree-sitter') as typeof TreeSitter;
+
+const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
+
+/** A small deterministic PRNG so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+}
+
+/** One-line edits of the kinds a user makes: retype a line, add or drop a statement, comment out, break a brace. */
+function lineEdit(text: string, r: () => number): { start: number; end: number; inserted: string } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
+  const line = Math.floor(r() * (starts.length - 1));
+  const start = starts[line];
+  const end = starts[line + 1] - 1;
+  const old = text.slice(start, end);
+  const indent = /^\s*/.exec(old)![0];
+  switch (Math.floor(r() * 7)) {
+    case 0:
+      return { start, end, inserted: old.replace(/\d+/, (d) => String(Number(d) + 1)) };
+    case 1:
+      return { start: end, end, inserted: `\n${indent}close(fd);` };
+    case 2:
+      return { start, end: end + 1, inserted: '' };
+    case 3:
+      return { start, end: start, inserted: '// ' };
+    case 4:
+      return { start: end, end, inserted: ' {' };
+    case 5: {
+      const at = start + Math.floor(r() * (end - start + 1));
+      return { start: at, end: at, inserted: 'x' };
+    }
+    default:
+      return { start, end, inserted: old.replace(/\bclose\(/, 'shutdown(') };
+  }
+}
+
+const comparable = (r: LintResult): string => JSON.stringify({ findings: r.findings, notices: r.notices });
+
+/**
+ * Edits `text` `count` times with a DocumentLinter and checks each result against lintText() on
+ * the same incremental parse (which it must equal), and against a fresh lint of the new text
+ * (which it must equal whenever tree-sitter's incremental tree equals a fresh parse: with
+ * syntax errors, its error recovery may differ). Returns how many fresh comparisons were made.
+ */
+async function check(name: string, text: string, language: LintLanguage, count: number, r: () => number): Promise<{ fresh: number; divergent: number }> {
+  const g = await grammars();
+  const doc = new DocumentLinter(g, language, { timeoutMs: 10_000 });
+  let reference = lintText(g, text, language, { timeoutMs: 10_000, keepTree: true });
+  let fresh = 0;
+  let divergent = 0;
+  try {
+    assert.equal(comparable(doc.update(text)), comparable(reference), `${name}: first lint`);
+    for (let i = 0; i < count; i++) {
+      const e = lineEdit(text, r);
+      const next = text.slice(0, e.start) + e.inserted + text.slice(e.end);
+      const change = replacement(text, e.start, e.end, e.inserted);
+      const incremental = doc.update(next, change);
+      const old = reference.tree!;
+      old.edit(new Edit(change));
+      reference = lintText(g, next, language, { timeoutMs: 10_000, oldTree: old, keepTree: true });
+      old.delete();
+      const what = `${name} edit ${i}: ${JSON.stringify(e)}`;
+      assert.equal(comparable(incremental), comparable(reference), what);
+      const freshTree = g.parser(language).parse(next)!;
+      const same = freshTree.rootNode.toString() === doc.syntaxTree!.rootNode.toString();
+      freshTree.delete();
+      if (same) {
+        assert.equal(comparable(incremental), comparable(lintText(g, next, language, { timeoutMs: 10_000 })), `${what} (fresh)`);
+        fresh++;
+      } else {
+        divergent++;
+      }
+      text = next;
+    }
+  } finally {
+    reference.tree?.delete();
+    doc.dispose();
+  }
+  return { fresh, divergent };
+}
+
+describe('lint: incremental re-lint', () => {
+  it('after each of 30 one-line edits of a 2,000-line file, equals a lint of the same text', async () => {
+    const { fresh, divergent } = await check('generated.c', generateC(2_000, 3), 'c', 30, rng(7));
+    console.log(`incremental: 30 edits, ${fresh} also equal to a fresh parse's lint, ${divergent} where tree-sitter's incremental tree differs`);
+    assert.ok(fresh >= 15);
+  });
+
+  it('equals a lint of the same text after random edits of every fixture (C, C++, Python)', async () => {
+    const r = rng(11);
+    let fresh = 0;
+    let divergent = 0;
+    for (const name of readdirSync(DIR).sort()) {
+      const language = languageFor(name);
+      if (language) {
+        const n = await check(name, readFileSync(join(DIR, name), 'utf8'), language, 8, r);
+        fresh += n.fresh;
+        divergent += n.divergent;
+      }
+    }
+    console.log(`incremental: fixtures, ${fresh} edits also equal to a fresh parse's lint, ${divergent} where tree-sitter's incremental tree differs`);
+    assert.ok(fresh > divergent);
+  });
+});
