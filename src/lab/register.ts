@@ -39,6 +39,8 @@ const COMMANDS = {
 } as const;
 
 const LAST_CHOICE_KEY = 'socketLifecycle.lab.lastChoice';
+/** Context key for when clauses: true while an echo terminal of ours is open. */
+export const LAB_ACTIVE_CONTEXT = 'socketLifecycle.labActive';
 
 class Lab extends DisposableStore implements LabHost {
   private readonly terminals = new Map<vscode.Terminal, EchoTerminal>();
@@ -55,6 +57,7 @@ class Lab extends DisposableStore implements LabHost {
       this.terminals.get(t)?.dispose();
       this.terminals.delete(t);
       this.narrators.delete(t);
+      this.updateContext();
     }));
     this.register(vscode.commands.registerCommand(COMMANDS.startServer, (arg?: unknown) => this.start('server', arg)));
     this.register(vscode.commands.registerCommand(COMMANDS.startClient, (arg?: unknown) => this.start('client', arg)));
@@ -135,8 +138,13 @@ class Lab extends DisposableStore implements LabHost {
     process.onEvent((event) => this.events.fire({ name, event }));
     const terminal = vscode.window.createTerminal({ name, pty: echo, iconPath: new vscode.ThemeIcon('plug') });
     this.terminals.set(terminal, echo);
+    this.updateContext();
     terminal.show(true);
     return echo;
+  }
+
+  private updateContext(): void {
+    void vscode.commands.executeCommand('setContext', LAB_ACTIVE_CONTEXT, this.terminals.size > 0);
   }
 
   private async stopAll(): Promise<void> {

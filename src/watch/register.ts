@@ -8,6 +8,8 @@ import { WatchTerminal } from './watchTerminal';
 export const WATCH_PORT_COMMAND = 'socketLifecycle.watchPort';
 export const STOP_WATCHING_COMMAND = 'socketLifecycle.stopWatching';
 export const SHOW_WATCH_COMMAND = 'socketLifecycle.showWatchView';
+/** Context key for when clauses: true while this workspace watches ports. */
+export const WATCHING_CONTEXT = 'socketLifecycle.watching';
 /** workspaceState key: the ports this workspace watched last. */
 const PORTS_KEY = 'socketLifecycle.watchedPorts';
 
@@ -36,6 +38,8 @@ export function registerWatch(context: vscode.ExtensionContext, config: Config, 
     watching?.dispose();
     watching = ports.length > 0 ? watcher.watchPorts(ports) : undefined;
     void context.workspaceState.update(PORTS_KEY, ports);
+    // Menus show "Stop Watching Ports" only while something is watched.
+    void vscode.commands.executeCommand('setContext', WATCHING_CONTEXT, ports.length > 0);
     statusBar.update();
     void watcher.refresh().then(() => statusBar.update());
   };

@@ -32,3 +32,26 @@ describe('activation', () => {
     assert.equal(folder.uri.path.endsWith('test/fixtures/workspace'), true, folder.uri.toString());
   });
 });
+
+describe('walkthrough', () => {
+  it('names only commands that exist and media that ship', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    await extension.activate();
+    const nls = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, 'package.nls.json'))));
+    const resolve = (text: string) => text.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? text);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const walkthroughs = extension.packageJSON.contributes.walkthroughs as { steps: { description: string; completionEvents: string[]; media: { markdown: string } }[] }[];
+    assert.ok(walkthroughs.length > 0);
+    let named = 0;
+    for (const step of walkthroughs.flatMap((w) => w.steps)) {
+      const fromEvents = step.completionEvents.filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+      const fromLinks = [...resolve(step.description).matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]);
+      for (const id of [...fromEvents, ...fromLinks]) {
+        assert.ok(registered.has(id), `walkthrough names ${id}, which is not registered`);
+        named++;
+      }
+      await vscode.workspace.fs.stat(vscode.Uri.joinPath(extension.extensionUri, step.media.markdown));
+    }
+    assert.ok(named >= 4, `only ${named} commands named`);
+  });
+});

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
