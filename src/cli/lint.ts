@@ -38,7 +38,9 @@ function collect(path: string, out: string[]): void {
 export const lintCommand: CliCommand = {
   name: 'lint',
   summary: l10n.t('find socket lifecycle bugs in C, C++ and Python files'),
-  usage: 'Usage: socket-lifecycle lint [--format text|json|sarif] PATH...',
+  get usage() {
+    return l10n.t('Usage: socket-lifecycle lint [--format text|json|sarif] PATH...\n\nChecks C, C++ and Python files (folders are searched) for socket lifecycle bugs.\nExit 1 when there are findings, 2 on a usage error.');
+  },
   async run(args, io) {
     const { flags, positional } = parseFlags(args, { format: 'string' });
     const format = (flags.format as string | undefined) ?? 'text';

@@ -8,12 +8,9 @@ import { SocketWatcher } from '../sockets/watcher';
 import { DEFAULT_SETTINGS } from '../settings';
 import { type CliCommand, type CliIo, parseFlags, UsageError } from './command';
 
-const USAGE = `Usage: socket-lifecycle watch [--port N]... [--once] [--json] [--interval MS]
-
-  --port N       watch port N (local or remote end); repeat for more; default: every port
-  --once         print the current table once and exit
-  --json         rows as a JSON array (with --once) or transitions as JSON lines
-  --interval MS  poll interval in milliseconds (default ${DEFAULT_SETTINGS.watcher.intervalMs})`;
+function usage(): string {
+  return l10n.t('Usage: socket-lifecycle watch [--port N]... [--once] [--json] [--interval MS]\n\n  --port N       watch port N (local or remote end); repeat for more; default: every port\n  --once         print the current table once and exit\n  --json         rows as a JSON array (with --once) or transitions as JSON lines\n  --interval MS  poll interval in milliseconds (default {ms})', { ms: DEFAULT_SETTINGS.watcher.intervalMs });
+}
 
 function describeTransition(t: Transition): string {
   const time = new Date(t.at).toISOString().slice(11, 23);
@@ -26,7 +23,9 @@ function describeTransition(t: Transition): string {
 export const watchCommand: CliCommand = {
   name: 'watch',
   summary: l10n.t('show the kernel\'s TCP sockets live, with timers and transitions'),
-  usage: USAGE,
+  get usage() {
+    return usage();
+  },
   async run(args: string[], io: CliIo): Promise<number> {
     const { flags, positional } = parseFlags(args, { port: 'string[]', once: 'boolean', json: 'boolean', interval: 'string' });
     if (positional.length > 0) {
@@ -42,7 +41,7 @@ export const watchCommand: CliCommand = {
     }
     const intervalMs = flags.interval === undefined ? DEFAULT_SETTINGS.watcher.intervalMs : Number(flags.interval);
     if (!Number.isInteger(intervalMs) || intervalMs < 20 || intervalMs > 10_000) {
-      throw new UsageError('--interval takes whole milliseconds from 20 to 10000');
+      throw new UsageError(l10n.t('--interval takes whole milliseconds from 20 to 10000'));
     }
     const watcher = new SocketWatcher(pickSocketSource(), { value: { watcher: { intervalMs } } });
     const watching = ports.length > 0 ? watcher.watchPorts(ports) : watcher.watchAllPorts();
