@@ -15,6 +15,7 @@ const FORBIDDEN = [/\.ts$/, /\.map$/, /^src\//, /^test\//, /^out\//, /^bench\//,
 describe('the .vsix', () => {
   let dir = '';
   let files: string[] = [];
+  let size = 0;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'sl-vsix-'));
@@ -24,7 +25,7 @@ describe('the .vsix', () => {
       ['package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: ROOT, stdio: 'pipe' });
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
     files = listing.split('\n').filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length)).filter(Boolean);
-    assert.ok(statSync(vsix).size > 0);
+    size = statSync(vsix).size;
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +38,22 @@ describe('the .vsix', () => {
   it('ships no sources, tests, source maps or bundled node_modules', () => {
     const bad = files.filter((f) => FORBIDDEN.some((re) => re.test(f)));
     assert.deepEqual(bad, []);
+  });
+
+  it('stays within 4 MB and carries only the C, C++ and Python grammars', () => {
+    // This .vsix is packed from the development build (unminified), so the shipped one is smaller.
+    assert.ok(size > 100_000 && size <= 4 * 1024 * 1024, `${(size / 1024 / 1024).toFixed(2)} MB`);
+    const grammars = files.filter((f) => f.startsWith('dist/grammars/')).sort();
+    assert.deepEqual(grammars, ['dist/grammars/tree-sitter-c.wasm', 'dist/grammars/tree-sitter-cpp.wasm',
+      'dist/grammars/tree-sitter-python.wasm', 'dist/grammars/web-tree-sitter.wasm']);
+  });
+
+  it('ships what the features load at run time', () => {
+    for (const needed of ['dist/programs/echo-server.c', 'dist/programs/echo-server.py', 'dist/programs/echo-server.mjs',
+      'dist/native/sockDiag.c', 'dist/webview/styles.css', 'l10n/bundle.l10n.zh-cn.json', 'package.nls.zh-cn.json',
+      'docs/lint-rules.md', 'media/icon.png', 'media/walkthrough/timeWait.md']) {
+      assert.ok(files.includes(needed), `${needed} is missing from the .vsix`);
+    }
   });
 
   it('ships the bundles that package.json points at', () => {
