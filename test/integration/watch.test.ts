@@ -32,7 +32,10 @@ describe('socket watcher in VS Code', () => {
     const ports = await vscode.commands.executeCommand<number[]>('socketLifecycle.watchPort', [port]);
     assert.deepEqual(ports, [port]);
     let rows = await api.watcher.refresh();
-    for (let i = 0; i < 20 && !rows.some((r) => r.state === 'LISTEN'); i++) {
+    // Owners are looked up by a throttled /proc scan (about 1% of a core), so the pid may come
+    // a poll or two after the row itself.
+    const ready = () => rows.some((r) => r.state === 'LISTEN' && r.local.port === port && (process.platform !== 'linux' || r.pid !== null));
+    for (let i = 0; i < 100 && !ready(); i++) {
       await new Promise((r) => setTimeout(r, 100));
       rows = await api.watcher.refresh();
     }

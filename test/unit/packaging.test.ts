@@ -22,7 +22,7 @@ describe('the .vsix', () => {
     const vsix = join(dir, 'test.vsix');
     // vsce packs what dist/ holds now (the test run built it); no prepublish step runs.
     execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'),
-      ['package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: ROOT, stdio: 'pipe' });
+      ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: ROOT, stdio: 'pipe' });
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
     files = listing.split('\n').filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length)).filter(Boolean);
     size = statSync(vsix).size;
