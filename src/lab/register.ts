@@ -90,6 +90,16 @@ class Lab extends DisposableStore implements LabHost {
     return this.programs;
   }
 
+  /** The prepared programs, or undefined after showing why they could not be prepared. */
+  private async programsOrError(): Promise<EchoPrograms | undefined> {
+    try {
+      return await this.prepare();
+    } catch (error) {
+      this.showError(error);
+      return undefined;
+    }
+  }
+
   private async start(kind: ProgramKind, arg: unknown): Promise<{ name: string } | undefined> {
     const last = this.context.globalState.get<StartChoice>(`${LAST_CHOICE_KEY}.${kind}`)
       ?? { port: this.config.value.lab.defaultPort };
@@ -98,11 +108,8 @@ class Lab extends DisposableStore implements LabHost {
       return undefined;
     }
     await this.context.globalState.update(`${LAST_CHOICE_KEY}.${kind}`, choice);
-    let programs: EchoPrograms;
-    try {
-      programs = await this.prepare();
-    } catch (error) {
-      this.showError(error);
+    const programs = await this.programsOrError();
+    if (!programs) {
       return undefined;
     }
     if (kind === 'server' && !(await this.portIsFree(choice.port))) {
@@ -179,11 +186,8 @@ class Lab extends DisposableStore implements LabHost {
     if (!id) {
       return undefined;
     }
-    let programs: EchoPrograms;
-    try {
-      programs = await this.prepare();
-    } catch (error) {
-      this.showError(error);
+    const programs = await this.programsOrError();
+    if (!programs) {
       return undefined;
     }
     const script = lessonScript(id, await readLessonFacts());
