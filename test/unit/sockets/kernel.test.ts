@@ -184,7 +184,15 @@ describe('SocketWatcher on the real kernel (127.0.0.1)', { skip: !linux && 'Linu
         .filter((t) => t.row.local.port === local && t.row.remote.port === remote)
         .map((t) => (t.kind === 'changed' ? `${t.from}->${t.row.state}` : `${t.kind} ${t.row.state}`));
       assert.deepEqual(story(port, 0), ['appeared LISTEN']);
-      assert.deepEqual(story(port, clientPort), ['appeared ESTABLISHED', 'ESTABLISHED->FIN_WAIT2', 'FIN_WAIT2->TIME_WAIT']);
+      // FIN_WAIT1 lasts one round trip on loopback: a poll catches it only on a loaded machine.
+      const serverStory = story(port, clientPort);
+      assert.deepEqual(serverStory.filter((s) => !s.includes('FIN_WAIT1')),
+        serverStory.includes('ESTABLISHED->FIN_WAIT1')
+          ? ['appeared ESTABLISHED', 'FIN_WAIT2->TIME_WAIT']
+          : ['appeared ESTABLISHED', 'ESTABLISHED->FIN_WAIT2', 'FIN_WAIT2->TIME_WAIT']);
+      if (serverStory.includes('ESTABLISHED->FIN_WAIT1')) {
+        assert.deepEqual(serverStory.slice(1, 3), ['ESTABLISHED->FIN_WAIT1', 'FIN_WAIT1->FIN_WAIT2']);
+      }
       assert.deepEqual(story(clientPort, port).slice(0, 2), ['appeared ESTABLISHED', 'ESTABLISHED->CLOSE_WAIT']);
       assert.equal(story(clientPort, port).at(-1)?.startsWith('gone'), true);
       const times = seen.map((t) => t.at);
