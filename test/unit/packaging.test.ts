@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +46,13 @@ describe('the .vsix', () => {
     const grammars = files.filter((f) => f.startsWith('dist/grammars/')).sort();
     assert.deepEqual(grammars, ['dist/grammars/tree-sitter-c.wasm', 'dist/grammars/tree-sitter-cpp.wasm',
       'dist/grammars/tree-sitter-python.wasm', 'dist/grammars/web-tree-sitter.wasm']);
+  });
+
+  it('ships every echo program file and the sock_diag helper source', () => {
+    // The lab compiles and runs these from the installed extension: one missing header breaks it.
+    const programs = readdirSync(join(ROOT, 'src', 'programs')).map((f) => `dist/programs/${f}`);
+    const missing = [...programs, 'dist/native/sockDiag.c'].filter((f) => !files.includes(f));
+    assert.deepEqual(missing, []);
   });
 
   it('ships what the features load at run time', () => {
