@@ -165,8 +165,9 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
   if (timedOut && !notices.some((n) => n.kind === 'timeout')) {
     notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
   }
-  const listenedIn = listenMap(facts);
-  const ctx: RuleContext = { facts, lines, language, analyzed, listened: (fn, v) => listenedIn(fn, v) };
+  // Built on the first question only: most files have no bind() without SO_REUSEADDR.
+  let listenedIn: ((fn: FnInfo, v: string) => boolean) | undefined;
+  const ctx: RuleContext = { facts, lines, language, analyzed, listened: (fn, v) => (listenedIn ??= listenMap(facts))(fn, v) };
   const disabled = disabledLines(text);
   const findings: Finding[] = [];
   for (const rule of RULES) {

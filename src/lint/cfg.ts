@@ -25,8 +25,11 @@ export interface Leave {
   loop?: SNode;
 }
 
-/** `loopExit`: this edge leaves the loop because its condition failed (not through break). */
-export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode }
+/**
+ * `loopExit`: this edge leaves the loop because its condition failed (not through break).
+ * `exc`: an exception raised by the statement, into a handler (before its assignment happens).
+ */
+export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean }
 
 export interface Cfg { entry: CfgNode; nodes: CfgNode[]; exit: CfgNode }
 
@@ -38,6 +41,8 @@ interface Ctx {
   breakTo?: { node: CfgNode; depth: number; loop?: SNode };
   continueTo?: { node: CfgNode; depth: number; loop: SNode };
   handlers: CfgNode[];
+  /** Scope depth of the innermost try whose handlers catch here (blocks a throw leaves). */
+  handlerDepth?: number;
   finallies: { block: SNode; depth: number }[];
 }
 
@@ -117,8 +122,12 @@ export class CfgBuilder {
   /** A statement node that may raise into the enclosing handlers. */
   private effect(kind: CfgNode['kind'], ast: SNode, ctx: Ctx): CfgNode {
     const n = this.node(kind, ast);
+    // An implicit exception unwinds the blocks inside the try; what they hold is not a finding
+    // (only an explicit throw is a path), so they are left like an exit: quietly.
+    const scopes = ctx.handlers.length > 0 ? ctx.scopes.slice(ctx.handlerDepth ?? ctx.scopes.length) : [];
     for (const h of ctx.handlers) {
-      n.succ.push({ to: h });
+      const to = scopes.length > 0 ? this.leaveNode({ kind: 'exit', at: ast, scopes, leavesFunction: false }, h) : h;
+      n.succ.push({ to, exc: true });
     }
     return n;
   }
@@ -180,9 +189,11 @@ export class CfgBuilder {
       case 'throw_statement':
       case 'raise_statement': {
         if (ctx.handlers.length > 0) {
+          // Into the handlers, leaving the blocks between the throw and its try.
           const n = this.node('stmt', s);
+          const scopes = ctx.scopes.slice(ctx.handlerDepth ?? ctx.scopes.length);
           for (const h of ctx.handlers) {
-            n.succ.push({ to: h });
+            n.succ.push({ to: scopes.length > 0 ? this.leaveNode({ kind: 'throw', at: s, scopes, leavesFunction: false }, h) : h });
           }
           return n;
         }
@@ -439,7 +450,7 @@ export class CfgBuilder {
     const handlers = s.children.filter((c) => c.type === 'catch_clause')
       .map((c) => { const b = field(c, 'body'); return b ? this.stmt(b, next, ctx) : next; });
     const body = field(s, 'body');
-    const inner: Ctx = { ...ctx, handlers };
+    const inner: Ctx = { ...ctx, handlers, handlerDepth: ctx.scopes.length };
     const entry = body ? this.stmt(body, next, inner) : next;
     const j = this.node('join');
     j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h })));
@@ -461,7 +472,7 @@ export class CfgBuilder {
     const elseClause = s.children.find((c) => c.type === 'else_clause');
     const elseEntry = elseClause ? this.stmt(field(elseClause, 'body') ?? named(elseClause)[0], afterAll, outer) : afterAll;
     const body = field(s, 'body');
-    const inner: Ctx = { ...outer, handlers: [...handlers] };
+    const inner: Ctx = { ...outer, handlers: [...handlers], handlerDepth: ctx.scopes.length };
     const entry = body ? this.stmt(body, elseEntry, inner) : elseEntry;
     const j = this.node('join');
     j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h })));

@@ -2,6 +2,12 @@ import { field, named, type SNode } from './syntax';
 
 /** Expression helpers shared by the analysis and the rules (C, C++ and Python shapes). */
 export class Expr {
+  // Per-node memos: the path analysis asks the same questions of a statement on every visit.
+  private readonly callees = new Map<SNode, string>();
+  private readonly argLists = new Map<SNode, SNode[]>();
+  private readonly constants = new Map<SNode, number | undefined>();
+  private constantDefines: ReadonlyMap<string, string> | undefined;
+
   constructor(readonly text: string) {}
 
   src(n: SNode): string {
@@ -44,6 +50,15 @@ export class Expr {
 
   /** The callee as written, without spaces: `close`, `sock.close`, `std::thread`, `self.sel.unregister`. */
   calleeOf(n: SNode): string {
+    let c = this.callees.get(n);
+    if (c === undefined) {
+      c = this.computeCallee(n);
+      this.callees.set(n, c);
+    }
+    return c;
+  }
+
+  private computeCallee(n: SNode): string {
     const f = field(n, 'function') ?? n.children[0];
     if (!f) {
       return '';
@@ -78,11 +93,13 @@ export class Expr {
 
   /** Positional arguments (keyword arguments and comments skipped). */
   args(n: SNode): SNode[] {
-    const list = field(n, 'arguments');
-    if (!list) {
-      return [];
+    let a = this.argLists.get(n);
+    if (!a) {
+      const list = field(n, 'arguments');
+      a = list ? named(list).filter((x) => x.type !== 'keyword_argument') : [];
+      this.argLists.set(n, a);
     }
-    return named(list).filter((a) => a.type !== 'keyword_argument');
+    return a;
   }
 
   /** A Python keyword argument's value: `target=` in `Thread(target=f)`. */
@@ -97,6 +114,21 @@ export class Expr {
       }
     }
     return undefined;
+  }
+
+  /** Does `n` contain a call (outside nested functions)? */
+  hasCall(n: SNode): boolean {
+    const stack = [n];
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      if (this.isCall(c)) {
+        return true;
+      }
+      if (c.type !== 'lambda' && c.type !== 'lambda_expression') {
+        stack.push(...c.children);
+      }
+    }
+    return false;
   }
 
   /** Identifiers mentioned in `n`, not descending into `skip` node types. */
@@ -124,12 +156,20 @@ export class Expr {
 
   /** A numeric constant, folding -1, INVALID_SOCKET, SOCKET_ERROR, NULL, simple #defines. */
   constant(n: SNode | undefined, defines?: ReadonlyMap<string, string>): number | undefined {
-    const u = this.unwrap(n);
-    if (!u) {
+    if (!n) {
       return undefined;
     }
-    const t = this.src(u).replace(/\s+/g, '');
-    return constantText(t, defines, 0);
+    this.constantDefines ??= defines;
+    const memo = defines === this.constantDefines;
+    if (memo && this.constants.has(n)) {
+      return this.constants.get(n);
+    }
+    const u = this.unwrap(n);
+    const c = u ? constantText(this.src(u).replace(/\s+/g, ''), defines, 0) : undefined;
+    if (memo) {
+      this.constants.set(n, c);
+    }
+    return c;
   }
 }
 

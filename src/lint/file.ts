@@ -6,7 +6,9 @@ import { type DeferBody, field, isDeferred, named, visit, type SNode } from './s
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
 /** A function worth a CFG: it names a socket call somewhere in its text. */
-const SOCKETISH = /\b(socket|accept4?|WSASocket\w*|close|closesocket|shutdown|setsockopt|bind|listen|recv\w*|read|create_connection|create_server|unregister|FD_CLR|FD_ISSET|epoll_ctl|accept)\b/;
+const SOCKETISH = /\b(socket|accept4?|WSASocket\w*|close|closesocket|shutdown|setsockopt|bind|listen|recv\w*|read|create_connection|create_server|unregister|FD_CLR|FD_ISSET|epoll_ctl|sock_accept)\b/;
+/** Stevens' unp.h wrappers: C code that calls only these touches sockets too (in C++ they are common method names). */
+const UNPISH = /\b(Socket|Accept|Bind|Listen|Setsockopt|Shutdown|Tcp_listen|Tcp_connect)\b/;
 
 /**
  * Function bodies the file scan and the rules' whole-file visits must see: socket calls (the
@@ -14,10 +16,11 @@ const SOCKETISH = /\b(socket|accept4?|WSASocket\w*|close|closesocket|shutdown|se
  * (exit macros), SO_LINGER structs. A body mentioning none of these is copied from the wasm
  * tree only if something asks for it (a callee summary, a dying helper, a listen()).
  */
-const EAGER = new RegExp(`${SOCKETISH.source}|thread|async|Thread|Process|submit|run_in_executor|apply_async|#\\s*define|linger`);
+const EAGER = new RegExp(`${SOCKETISH.source}|${UNPISH.source}|thread|async|Thread|Process|submit|run_in_executor|apply_async|#\\s*define|linger`);
 
 /** One finding of the file scan in a top-level node. */
-type ScanOp = { kind: 'define'; name: string; value: string } | { kind: 'exit' | 'entry'; name: string } | { kind: 'function'; node: SNode };
+type ScanOp = { kind: 'define'; name: string; value: string } | { kind: 'entry'; name: string }
+  | { kind: 'exit'; name: string; sometimes: boolean } | { kind: 'function'; node: SNode };
 
 /** Scan findings per top-level node; reused nodes (same object after an edit) keep theirs. */
 const SCANNED = new WeakMap<SNode, ScanOp[]>();
@@ -36,6 +39,8 @@ export class FileFacts implements FileContext {
   readonly python: boolean;
   readonly defines = new Map<string, string>();
   readonly exitMacros = new Set<string>();
+  /** Exit macros with a definition that always ends the process (not `do { if (c) exit(1); } while (0)`). */
+  readonly alwaysExitMacros = new Set<string>();
   readonly functions: FnInfo[] = [];
   readonly byName = new Map<string, FnInfo>();
   readonly threadEntries = new Set<string>();
@@ -69,6 +74,9 @@ export class FileFacts implements FileContext {
             break;
           case 'exit':
             this.exitMacros.add(op.name);
+            if (!op.sometimes) {
+              this.alwaysExitMacros.add(op.name);
+            }
             break;
           case 'entry':
             this.threadEntries.add(op.name);
@@ -97,7 +105,7 @@ export class FileFacts implements FileContext {
       const mentionsExit = new RegExp(`\\b(?:${[...new Set(names)].join('|')})\\b`);
       for (const f of this.functions) {
         if (!this.dying.has(f.name) && f.name !== '<module>' && (!isDeferred(f.body) || mentionsExit.test(this.text.slice(f.body.start, f.body.end)))
-          && named(f.body).some((s) => this.isExit(s))) {
+          && named(f.body).some((s) => this.isExit(s) && !this.exitsSometimes(s))) {
           this.dying.add(f.name);
         }
       }
@@ -119,7 +127,7 @@ export class FileFacts implements FileContext {
           if (name && value) {
             ops.push({ kind: 'define', name: x.src(name), value: x.src(value).trim() });
             if (this.bodyExits(x.src(value))) {
-              ops.push({ kind: 'exit', name: x.src(name) });
+              ops.push({ kind: 'exit', name: x.src(name), sometimes: conditional(x.src(value)) });
             }
           }
           return false;
@@ -128,7 +136,7 @@ export class FileFacts implements FileContext {
           const name = field(n, 'name');
           const value = field(n, 'value');
           if (name && value && this.bodyExits(x.src(value))) {
-            ops.push({ kind: 'exit', name: x.src(name) });
+            ops.push({ kind: 'exit', name: x.src(name), sometimes: conditional(x.src(value)) });
           }
           return false;
         }
@@ -139,8 +147,7 @@ export class FileFacts implements FileContext {
         case 'call': {
           // Every thread starter's callee names one of these; most calls are skipped unread.
           const f = field(n, 'function') ?? n.children[0];
-          const entry = f && THREADISH.test(x.src(f)) ? this.threadStart(n) : undefined;
-          if (entry) {
+          for (const entry of f && THREADISH.test(x.src(f)) ? this.threadStart(n) : []) {
             ops.push({ kind: 'entry', name: entry });
           }
           return true;
@@ -167,8 +174,8 @@ export class FileFacts implements FileContext {
     return /\b(exit|_exit|_Exit|abort|err|errx|ExitProcess|quick_exit)\s*\(/.test(body);
   }
 
-  /** The function a thread-starting call runs, if `n` is one. */
-  private threadStart(n: SNode): string | undefined {
+  /** The functions a thread-starting call may run (every candidate of `c ? f : g`), if `n` is one. */
+  private threadStart(n: SNode): string[] {
     const x = this.expr;
     const callee = x.calleeOf(n);
     const base = x.baseName(callee);
@@ -182,18 +189,33 @@ export class FileFacts implements FileContext {
     } else if (/(^|\.)(Thread|Process)$/.test(callee)) {
       target = x.kwarg(n, 'target');
     }
-    if (target) {
-      let t = x.unwrap(target);
+    const out: string[] = [];
+    const stack = target ? [target] : [];
+    while (stack.length > 0) {
+      let t = x.unwrap(stack.pop());
+      if (t && t.type === 'conditional_expression') {
+        // `argc > 1 ? worker : worker_ok` (C), `worker if fast else slow` (Python): either may run.
+        const c = field(t, 'consequence');
+        const branches = c ? [c, field(t, 'alternative')] : [named(t)[0], named(t)[2]];
+        stack.push(...branches.filter((b): b is SNode => !!b));
+        continue;
+      }
       if (t && (t.type === 'pointer_expression' || t.type === 'unary_expression')) {
         t = field(t, 'argument');
       }
-      const name = t ? x.src(t) : '';
-      const m = /([A-Za-z_]\w*)$/.exec(name);
+      const m = /([A-Za-z_]\w*)$/.exec(t ? x.src(t) : '');
       if (m) {
-        return m[1];
+        out.push(m[1]);
       }
     }
-    return undefined;
+    return out;
+  }
+
+  /** A statement calling an exit macro that ends the process only under a condition. */
+  private exitsSometimes(s: SNode): boolean {
+    const e = named(s)[0];
+    const callee = e && this.expr.isCall(e) ? this.expr.calleeOf(e) : e && e.type === 'identifier' ? this.expr.src(e) : undefined;
+    return !!callee && this.exitMacros.has(callee) && !this.alwaysExitMacros.has(callee);
   }
 
   /** A statement that ends the process: exit(), err(), a dying helper, or a macro expanding to one. */
@@ -467,11 +489,17 @@ export class FileFacts implements FileContext {
 
   /** Should the function get a CFG? Only when it touches sockets. */
   touchesSockets(f: FnInfo): boolean {
-    return f.isEntry || SOCKETISH.test(this.text.slice(f.body.start, f.body.end));
+    const body = this.text.slice(f.body.start, f.body.end);
+    return f.isEntry || SOCKETISH.test(body) || (this.language === 'c' && UNPISH.test(body));
   }
 }
 
 const NO_ATTR: ReadonlySet<string> = new Set(['attribute', 'subscript']);
+
+/** A macro body that exits only under a condition (as the CFG reads it, see cfg.ts exitsOnlySometimes). */
+function conditional(body: string): boolean {
+  return /\bif\s*\(|\?|&&|\|\|/.test(body);
+}
 
 function enclosingBlock(n: SNode): SNode | undefined {
   let p = n.parent;

@@ -53,7 +53,9 @@ const OWN_KINDS: ReadonlySet<Kind> = new Set(['O', 'S', 'D', 'C', 'H', 'U', 'P',
  * socket, so copies of a descriptor in several locals are recognized as one socket. `tag`
  * records how a path left a loop (`x<start>`: its condition failed, `b<start>`: a break).
  */
-interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string }
+interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry }
+/** A socket that went round a loop still open: where (the back edge), and whether it was open on every path there. */
+interface Carry { leave: Leave; definite: boolean }
 type VarState = Map<string, Tok>;
 type State = Map<string, VarState>;
 
@@ -70,7 +72,8 @@ export interface FlowEvents {
 }
 
 function key(t: Tok): string {
-  return `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
+  const k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
+  return t.carry ? `${k}:${t.carry.leave.at.start}:${t.carry.definite ? 1 : 0}` : k;
 }
 
 function one(t: Tok): VarState {
@@ -104,9 +107,14 @@ export class Flow {
     queued[this.cfg.entry.id] = 1;
     let steps = 0;
     let complete = true;
+    // Findings are collected during the fixpoint: each node keeps those of its last
+    // evaluation, which saw its final input (any change to that input queues it again).
+    const held: ([string, (e: FlowEvents) => void][] | undefined)[] = new Array(n);
+    this.reporting = true;
     while (work.length > 0) {
       const node = work.pop()!;
       queued[node.id] = 0;
+      this.held = held[node.id] = [];
       if ((++steps & 255) === 0 && Date.now() > this.deadline) {
         complete = false;
         break;
@@ -127,11 +135,15 @@ export class Flow {
         }
       }
     }
-    this.reporting = true;
+    this.held = undefined;
     for (const node of this.cfg.nodes) {
-      const s = ins[node.id];
-      if (s) {
-        this.outs(node, s);
+      if (complete) {
+        for (const [tag, push] of held[node.id] ?? []) {
+          this.emit(tag, push);
+        }
+      } else if (ins[node.id]) {
+        // Stopped early: inputs are not final, report what the states reached so far show.
+        this.outs(node, ins[node.id]!);
       }
     }
     return { events: this.events, complete };
@@ -148,8 +160,9 @@ export class Flow {
   private outs(node: CfgNode, input: State): [CfgNode['succ'][number], State][] {
     this.current = node;
     const after = this.transfer(node, input);
+    let raised: State | undefined;
     return node.succ.map((edge) => {
-      let s = after;
+      let s = edge.exc ? (raised ??= this.raising(node, input, after)) : after;
       if (edge.truth !== undefined && node.ast) {
         s = this.refine(s, node.ast, edge.truth);
       }
@@ -164,6 +177,25 @@ export class Flow {
       return [edge, s];
     });
   }
+
+  /**
+   * The state on an exception edge out of a try body: the statement's calls ran, but an
+   * exception from `x = f()` leaves before x is assigned (a failed accept() obtained nothing).
+   */
+  private raising(node: CfgNode, input: State, after: State): State {
+    const t = node.ast?.type;
+    if (node.kind !== 'stmt' || (t !== 'expression_statement' && t !== 'declaration')) {
+      return after;
+    }
+    this.noAssign = true;
+    try {
+      return this.transfer(node, input);
+    } finally {
+      this.noAssign = false;
+    }
+  }
+
+  private noAssign = false;
 
   // ---- state helpers -------------------------------------------------------------------
 
@@ -221,6 +253,10 @@ export class Flow {
   }
 
   private setAux(s: State, v: string, remove: Kind[], add?: Tok): State {
+    const cur = s.get(v);
+    if (!add && cur && !hasKind(cur, remove)) {
+      return s;
+    }
     const next = new Map(s);
     const vs: VarState = new Map();
     for (const [k, t] of s.get(v) ?? []) {
@@ -249,13 +285,20 @@ export class Flow {
     return !this.has(s, v, 'C') || this.has(s, v, 'O') || this.has(s, v, 'S');
   }
 
-  private once(tag: string): boolean {
-    if (this.seen.has(tag)) {
-      return false;
+  /**
+   * Records a finding, once per tag. While the fixpoint runs, a node's findings are held
+   * until its last evaluation (the one with its final input state) and released in node order.
+   */
+  private emit(tag: string, push: (e: FlowEvents) => void): void {
+    if (this.held) {
+      this.held.push([tag, push]);
+    } else if (!this.seen.has(tag)) {
+      this.seen.add(tag);
+      push(this.events);
     }
-    this.seen.add(tag);
-    return true;
   }
+
+  private held: [string, (e: FlowEvents) => void][] | undefined;
 
   // ---- leaving scopes ----------------------------------------------------------------------
 
@@ -266,7 +309,10 @@ export class Flow {
       const block = this.fn.locals.get(v);
       return leave.leavesFunction || (!!block && leave.scopes.includes(block));
     };
-    const fires = (v: string, t: Tok): boolean => leave.kind !== 'exit' && (scoped(v) || (back && inLoop(t.kind === 'D' ? t.at : t.site)));
+    // At a back edge an owned socket is lost only with the variable that holds it (declared in
+    // the body); one kept in a variable that outlives the body is carried into the next
+    // iteration, and lost only if something overwrites it there (see overwrite()).
+    const fires = (v: string, t: Tok): boolean => leave.kind !== 'exit' && (scoped(v) || (back && t.kind === 'D' && inLoop(t.at)));
     // A socket still held by a copy that stays alive is not lost on this edge.
     const survives = (v: string, t: Tok): boolean => {
       for (const [w, ws] of s) {
@@ -286,8 +332,8 @@ export class Flow {
       for (const [k, t] of vs) {
         if (t.kind === 'E' && leave.kind !== 'exit' && (leave.leavesFunction || (back && inLoop(t.at)))) {
           // A registered socket whose EOF branch ends here without close(): it stays in CLOSE_WAIT.
-          if (this.reporting && this.once(`eof:${t.at!.start}:${leave.at.start}`)) {
-            this.events.leaks.push({ variable: v, site: undefined, at: leave.at, definite: false, kind: leave.kind });
+          if (this.reporting) {
+            this.emit(`eof:${t.at!.start}:${leave.at.start}`, (e) => e.leaks.push({ variable: v, site: undefined, at: leave.at, definite: false, kind: leave.kind }));
           }
           const u: Tok = { kind: 'R', alias: t.alias };
           kept.set(key(u), u);
@@ -297,14 +343,17 @@ export class Flow {
         const fire = fires(v, t) && (t.kind === 'O' || t.kind === 'S' || t.kind === 'D');
         if (fire && !survives(v, t)) {
           if (t.kind === 'O' && this.reporting && (t.alias !== 'param' || this.fn.socketUsed.has(t.id ?? v) || this.fn.socketUsed.has(v))) {
-            const at = t.via ?? leave.at;
-            if (this.once(`leak:${t.site?.start ?? v}:${t.id ?? ''}:${at.start}`)) {
-              this.events.leaks.push({ variable: v, site: t.alias === 'param' ? undefined : t.site, at, definite, kind: t.via ? 'goto' : leave.kind });
-            }
-          } else if (t.kind === 'S' && this.reporting && this.once(`shut:${t.at!.start}`)) {
-            this.events.shutdownLeaks.push({ variable: v, shut: t.at!, site: t.alias === 'param' ? undefined : t.site });
-          } else if (t.kind === 'D' && this.reporting && this.once(`drop:${t.at!.start}`)) {
-            this.events.dropLeaks.push({ variable: v, drop: t.at!, site: t.site, definite: owned.every((o) => o.kind === 'D') });
+            // Lost after going round a loop unclosed: reported where it went round (`continue`).
+            const at = t.via ?? t.carry?.leave.at ?? leave.at;
+            const kind = t.via ? 'goto' : t.carry ? t.carry.leave.kind : leave.kind;
+            const sure = t.carry && !t.via ? t.carry.definite : definite;
+            this.emit(`leak:${t.site?.start ?? v}:${t.id ?? ''}:${at.start}`,
+              (e) => e.leaks.push({ variable: v, site: t.alias === 'param' ? undefined : t.site, at, definite: sure, kind }));
+          } else if (t.kind === 'S' && this.reporting) {
+            this.emit(`shut:${t.at!.start}`, (e) => e.shutdownLeaks.push({ variable: v, shut: t.at!, site: t.alias === 'param' ? undefined : t.site }));
+          } else if (t.kind === 'D' && this.reporting) {
+            const definiteDrop = owned.every((o) => o.kind === 'D');
+            this.emit(`drop:${t.at!.start}`, (e) => e.dropLeaks.push({ variable: v, drop: t.at!, site: t.site, definite: definiteDrop }));
           }
         }
         if (fire) {
@@ -313,6 +362,12 @@ export class Flow {
         }
         if (t.kind === 'O' && leave.kind === 'goto' && !t.via) {
           const u = { ...t, via: leave.at };
+          kept.set(key(u), u);
+          touched = true;
+          continue;
+        }
+        if (back && !t.carry && (t.kind === 'O' || t.kind === 'S') && inLoop(t.site)) {
+          const u = { ...t, carry: { leave, definite } };
           kept.set(key(u), u);
           touched = true;
           continue;
@@ -632,7 +687,7 @@ export class Flow {
           // Telling error kinds apart (EAGAIN is not an error): the EOF handling is elsewhere.
           s = this.forgetEof(s);
         }
-        return this.walk(ast, s);
+        return this.inert(ast) ? s : this.walk(ast, s);
       default:
         return s;
     }
@@ -676,6 +731,32 @@ export class Flow {
       }
     }
     return s;
+  }
+
+  /**
+   * A statement or condition walk() cannot act on in any state: no call, assignment,
+   * declaration with a value, lambda, return, delete, or byte-count arithmetic (`fd < 0`,
+   * `break;`, `char buf[64];`). Syntactic, so memoized per node across runs.
+   */
+  private inert(n: SNode): boolean {
+    let known = INERT.get(n);
+    if (known === undefined) {
+      known = true;
+      const stack = [n];
+      while (stack.length > 0 && known) {
+        const c = stack.pop()!;
+        if (ACTIVE.has(c.type) || (c.type === 'binary_expression' && /^[+-]$/.test(operator(c, this.x) ?? ''))) {
+          known = false;
+        }
+        for (const k of c.children) {
+          if (k.children.length > 0 || ACTIVE.has(k.type)) {
+            stack.push(k);
+          }
+        }
+      }
+      INERT.set(n, known);
+    }
+    return known;
   }
 
   /** Evaluates the effects of an expression or simple statement, inner expressions first. */
@@ -841,8 +922,9 @@ export class Flow {
       return;
     }
     for (const t of s.get(v)?.values() ?? []) {
-      if (t.kind === 'M' && t.site && this.once(`read:${t.site.start}`)) {
-        this.events.readAsData.push({ site: t.site, use: n });
+      if (t.kind === 'M' && t.site) {
+        const site = t.site;
+        this.emit(`read:${site.start}`, (e) => e.readAsData.push({ site, use: n }));
       }
     }
   }
@@ -872,7 +954,7 @@ export class Flow {
       s = this.settle(s, v, 'C');
     }
     for (const [name, vs] of s) {
-      if (name === text || [...vs.values()].some((t) => t.alias !== undefined && t.alias === text)) {
+      if (name === text || aliasOf(vs, text)) {
         s = this.settle(s, name, 'C');
       }
     }
@@ -881,12 +963,15 @@ export class Flow {
 
   private assign(left: SNode, right: SNode, whole: SNode, s: State): State {
     const r = this.x.unwrap(right);
-    if (!r) {
+    if (!r || (this.noAssign && this.x.hasCall(r))) {
       return s;
     }
     let lv = this.x.ident(left);
     if (!lv && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
       lv = this.x.ident(named(left)[0]);
+    }
+    if (this.reporting && this.tracked(lv) && this.x.ident(r) !== lv) {
+      this.overwrite(s, lv, this.x.constant(r, this.file.defines) !== undefined || /^(None|nullptr|NULL)$/.test(this.x.src(r)));
     }
     if (this.isCallNode(r)) {
       const acquired = this.acquisition(r);
@@ -976,6 +1061,41 @@ export class Flow {
       return this.handOffMentions(r, s);
     }
     return s;
+  }
+
+  /**
+   * `lv` is about to get a new value. A socket it carried into this iteration of a loop and
+   * still owns, with no other variable holding it, is lost: replaced by a new socket, reported
+   * where it went round; cleared (`c = -1`), reported as a drop on that statement.
+   */
+  private overwrite(s: State, lv: string, cleared: boolean): void {
+    const vs = s.get(lv);
+    if (!vs) {
+      return;
+    }
+    const owned = [...vs.values()].filter((t) => OWN_KINDS.has(t.kind));
+    for (const t of owned) {
+      if (!t.carry || (t.kind !== 'O' && t.kind !== 'S')) {
+        continue;
+      }
+      // A copy from the same round (same carry) is this socket; one without is the new one.
+      const held = [...s].some(([w, ws]) => w !== lv && !w.includes('.')
+        && [...ws.values()].some((u) => u.kind === t.kind && sameSocket(u, t) && u.carry?.leave === t.carry!.leave));
+      if (held) {
+        continue;
+      }
+      const site = t.alias === 'param' ? undefined : t.site;
+      const definite = t.carry.definite;
+      if (t.kind === 'S') {
+        this.emit(`shut:${t.at!.start}`, (e) => e.shutdownLeaks.push({ variable: lv, shut: t.at!, site }));
+      } else if (cleared) {
+        const drop = this.stmt();
+        this.emit(`drop:${drop.start}`, (e) => e.dropLeaks.push({ variable: lv, drop, site: t.site, definite }));
+      } else {
+        const carry = t.carry.leave;
+        this.emit(`leak:${t.site?.start ?? lv}:${t.id ?? ''}:${carry.at.start}`, (e) => e.leaks.push({ variable: lv, site, at: carry.at, definite, kind: carry.kind }));
+      }
+    }
   }
 
   private mentionsEntryParam(r: SNode, s: State): boolean {
@@ -1298,8 +1418,8 @@ export class Flow {
     }
     const o = this.x.src(opt);
     if (/SO_REUSEADDR|SO_EXCLUSIVEADDRUSE/.test(o)) {
-      if (/SO_REUSEADDR/.test(o) && this.has(s, v, 'B') && this.reporting && this.once(`rab:${n.start}`)) {
-        this.events.reuseAfterBind.push({ variable: v, call: n });
+      if (/SO_REUSEADDR/.test(o) && this.has(s, v, 'B') && this.reporting) {
+        this.emit(`rab:${n.start}`, (e) => e.reuseAfterBind.push({ variable: v, call: n }));
       }
       return this.setAux(s, v, ['nr'], { kind: 'ra' });
     }
@@ -1310,9 +1430,9 @@ export class Flow {
     if (!v || !(this.tracked(v) || s.has(v))) {
       return s;
     }
-    if (this.has(s, v, 'nr') && this.reporting && this.once(`mr:${n.start}`)) {
+    if (this.has(s, v, 'nr') && this.reporting) {
       const site = [...(s.get(v)?.values() ?? [])].find((t) => t.kind === 'O' || t.kind === 'S')?.site;
-      this.events.missingReuse.push({ variable: v, bind: n, site });
+      this.emit(`mr:${n.start}`, (e) => e.missingReuse.push({ variable: v, bind: n, site }));
     }
     return this.setAux(s, v, ['B'], { kind: 'B', site: n });
   }
@@ -1377,6 +1497,12 @@ export class Flow {
     return this.handOffArgs(list, this.forgetEof(s));
   }
 }
+
+/** Node types walk() acts on (see Flow.inert). */
+const ACTIVE: ReadonlySet<string> = new Set(['call_expression', 'call', 'assignment_expression', 'assignment', 'augmented_assignment',
+  'init_declarator', 'lambda_expression', 'lambda', 'function_declarator', 'return_statement', 'delete_statement',
+  'subscript_expression']);
+const INERT = new WeakMap<SNode, boolean>();
 
 /** Calls that only use a socket (a returned call of one of these does not pass it out). */
 const SOCKET_USES: ReadonlySet<string> = new Set([...C_BORROWING, ...C_READ, ...C_BYTE_SINKS, ...C_CLOSE, ...PY_SOCKET_METHODS]);
@@ -1451,6 +1577,24 @@ const storesMemo = new WeakMap<FileContext, Map<string, boolean>>();
 /** Function-like `#define`s of the file (every definition, as #ifdef branches may differ). */
 function macros(file: FileContext): Map<string, Macro[]> {
   return functionMacros(file.expr.text);
+}
+
+function aliasOf(vs: VarState, text: string): boolean {
+  for (const t of vs.values()) {
+    if (t.alias === text) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasKind(vs: VarState, kinds: Kind[]): boolean {
+  for (const t of vs.values()) {
+    if (kinds.includes(t.kind)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Do two tokens stand for the same socket (copies of one descriptor)? */

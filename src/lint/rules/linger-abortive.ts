@@ -14,10 +14,22 @@ export const lingerAbortive: Rule = {
   check(ctx) {
     const x = ctx.facts.expr;
     const out: Finding[] = [];
+    if (!ctx.facts.text.includes('SO_LINGER')) {
+      return out;
+    }
+    // One walk finds the calls and the statements that may fill a struct linger.
+    const calls: SNode[] = [];
+    const writes: SNode[] = [];
     visit(ctx.facts.root, (n) => {
-      if (!x.isCall(n) || x.baseName(x.calleeOf(n)) !== 'setsockopt' || !/SO_LINGER/.test(x.src(n))) {
-        return true;
+      if (n.type === 'init_declarator' || n.type === 'assignment_expression') {
+        writes.push(n);
+      } else if (x.isCall(n) && x.baseName(x.calleeOf(n)) === 'setsockopt' && /SO_LINGER/.test(x.src(n))) {
+        calls.push(n);
       }
+      return true;
+    });
+    WRITE_NODES.set(ctx.facts, writes);
+    for (const n of calls) {
       const args = x.args(n);
       const value = ctx.language === 'python' ? args[2] : args[3];
       const pair = value ? lingerValue(ctx, value, n) : undefined;
@@ -29,8 +41,7 @@ export const lingerAbortive: Rule = {
           l10n.t('SO_LINGER with l_onoff=1 and l_linger=0 makes close() send RST: TIME_WAIT is skipped and anything still queued, such as a final reply or error message, may never reach the peer, who sees ECONNRESET.'),
           edits.length > 0 ? [fix] : []));
       }
-      return true;
-    });
+    }
     return out;
   },
 };
@@ -74,49 +85,80 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
   const name = m[1];
   let onoff: number | undefined;
   let linger: number | undefined;
-  // The struct is a local of the calling function (or a global before it).
+  // The struct is a global (file-level code first) or a local of the calling function; the
+  // last write before the call wins.
   const fn = enclosingFunction(call);
-  // File-level declarations (a global struct) first, then the calling function's own code.
-  const scopes = fn ? [ctx.facts.root, fn] : [ctx.facts.root];
-  for (const scope of scopes) {
-    visit(scope, (n) => {
-      if (n.start >= call.start || (n !== scope && n.type === 'function_definition')) {
-        return false;
-      }
-      if (n.type === 'init_declarator' && x.src(field(n, 'declarator') ?? n) === name) {
-        const v = field(n, 'value');
-        if (v && v.type === 'initializer_list') {
-          const items = named(v);
-          items.forEach((it, i) => {
-            if (it.type === 'initializer_pair') {
-              const d = x.src(named(it)[0]);
-              const c = constantText(x.src(named(it)[named(it).length - 1]), defs, 0);
-              if (/l_onoff/.test(d)) {
-                onoff = c;
-              } else if (/l_linger/.test(d)) {
-                linger = c;
-              }
-            } else if (i === 0) {
-              onoff = constantText(x.src(it), defs, 0);
-            } else if (i === 1) {
-              linger = constantText(x.src(it), defs, 0);
-            }
-          });
+  const writes = lingerWrites(ctx);
+  for (const scope of fn ? [undefined, fn] : [undefined]) {
+    for (const w of writes) {
+      if (w.fn === scope && w.start < call.start && w.name === name) {
+        if (w.onoff !== NOT_SET) {
+          onoff = w.onoff;
+        }
+        if (w.linger !== NOT_SET) {
+          linger = w.linger;
         }
       }
-      if (n.type === 'assignment_expression') {
-        const l = x.src(field(n, 'left') ?? n).replace(/\s+/g, '');
-        const r = constantText(x.src(field(n, 'right') ?? n), defs, 0);
-        if (l === `${name}.l_onoff`) {
-          onoff = r;
-        } else if (l === `${name}.l_linger`) {
-          linger = r;
-        }
-      }
-      return true;
-    });
+    }
   }
   return onoff !== undefined && linger !== undefined ? [onoff, linger] : undefined;
+}
+
+const NOT_SET = Symbol('not set');
+type Value = number | undefined | typeof NOT_SET;
+/** One write of a struct linger's fields: `struct linger l = {1, 0};` or `l.l_linger = 0;`. */
+interface LingerWrite { start: number; fn: SNode | undefined; name: string; onoff: Value; linger: Value }
+
+const WRITES = new WeakMap<object, LingerWrite[]>();
+/** The declarations and assignments check() passed, for lingerWrites. */
+const WRITE_NODES = new WeakMap<object, SNode[]>();
+
+/**
+ * Every write that may set a linger pair, in document order, collected once per file (one
+ * walk, not one per setsockopt call).
+ */
+function lingerWrites(ctx: RuleContext): LingerWrite[] {
+  let out = WRITES.get(ctx.facts);
+  if (out) {
+    return out;
+  }
+  out = [];
+  const x = ctx.facts.expr;
+  const defs = ctx.facts.defines;
+  const list = out;
+  for (const n of WRITE_NODES.get(ctx.facts) ?? []) {
+    if (n.type === 'init_declarator') {
+      const v = field(n, 'value');
+      if (v && v.type === 'initializer_list') {
+        const w: LingerWrite = { start: n.start, fn: enclosingFunction(n), name: x.src(field(n, 'declarator') ?? n), onoff: NOT_SET, linger: NOT_SET };
+        named(v).forEach((it, i) => {
+          if (it.type === 'initializer_pair') {
+            const d = x.src(named(it)[0]);
+            const c = constantText(x.src(named(it)[named(it).length - 1]), defs, 0);
+            if (/l_onoff/.test(d)) {
+              w.onoff = c;
+            } else if (/l_linger/.test(d)) {
+              w.linger = c;
+            }
+          } else if (i === 0) {
+            w.onoff = constantText(x.src(it), defs, 0);
+          } else if (i === 1) {
+            w.linger = constantText(x.src(it), defs, 0);
+          }
+        });
+        list.push(w);
+      }
+    } else if (n.type === 'assignment_expression' && field(n, 'left')?.type === 'field_expression') {
+      const l = x.src(field(n, 'left')!).replace(/\s+/g, '');
+      const f = /^(.*)\.(l_onoff|l_linger)$/.exec(l);
+      if (f) {
+        const r = constantText(x.src(field(n, 'right') ?? n), defs, 0);
+        list.push({ start: n.start, fn: enclosingFunction(n), name: f[1], onoff: f[2] === 'l_onoff' ? r : NOT_SET, linger: f[2] === 'l_linger' ? r : NOT_SET });
+      }
+    }
+  }
+  WRITES.set(ctx.facts, out);
+  return out;
 }
 
 function enclosingFunction(n: SNode): SNode | undefined {
