@@ -76,10 +76,9 @@ def close_client(client, o):
 
 def main():
     o = parse_options(sys.argv[1:], server=True)
-    listener = open_listener(o)
-    if listener is None:
-        return 1
-    # SIGTERM behaves like Ctrl+C: both end up in the KeyboardInterrupt handler below.
+    # SIGTERM behaves like Ctrl+C: both end up in the KeyboardInterrupt handler below,
+    # which covers everything from the first socket call on, so a Ctrl+C that arrives
+    # right after listen() still closes the sockets and exits with 130.
     stop_signal = ["SIGINT"]
 
     def on_term(_sig, _frame):
@@ -87,11 +86,15 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
-    watch_stdin = stdin_is_pipe()
+    listener = None
     client = None
-    peer_done = False
     status = 0
     try:
+        listener = open_listener(o)
+        if listener is None:
+            return 1
+        watch_stdin = stdin_is_pipe()
+        peer_done = False
         while True:
             # One client at a time: while it is connected the listener is not watched.
             watched = [sys.stdin.fileno()] if watch_stdin else []
@@ -151,8 +154,9 @@ def main():
     # Closing a connected socket here means the server sends the first FIN.
     if client is not None:
         close_client(client, o)
-    listener.close()
-    event("close", sock="listen")
+    if listener is not None:
+        listener.close()
+        event("close", sock="listen")
     return status
 
 
