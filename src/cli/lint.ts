@@ -12,7 +12,8 @@ declare const SOCKET_LIFECYCLE_VERSION: string;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 const SKIP_DIRS = new Set(['node_modules', '.git']);
-const DOCS = 'https://github.com/socket-lifecycle/socket-lifecycle/blob/main/docs/lint-rules.md';
+/** The rule explanations shipped beside the CLI (dist/cli.js -> ../docs), as SARIF's help links. */
+const DOCS = pathToFileURL(join(__dirname, '..', 'docs', 'lint-rules.md')).href;
 
 /** Files to lint under `path`: the file itself, or every C/C++/Python file below a folder. */
 function collect(path: string, out: string[]): void {

@@ -5,7 +5,8 @@ import type { DocumentLinter } from './linter';
 import { type RuleDocs, SHOW_RULE_DOCS_COMMAND, ruleDocsUri } from './ruleDocs';
 
 /**
- * On one of our diagnostics: what the rule is about (the kernel's side, from docs/lint-rules.md),
+ * On one of our diagnostics: what the rule is about (the kernel's side, from the rule docs
+ * in the UI language, see RuleDocs),
  * how to fix it (the quick fixes on offer), and a link to the full explanation.
  */
 export class LintHover implements vscode.HoverProvider {

@@ -27,3 +27,12 @@ export function ruleSections(markdown: string): Map<string, string> {
   flush();
   return out;
 }
+
+/**
+ * The name of the translated rule docs for a UI language (`lint-rules.zh-cn.md` for 'zh-cn'),
+ * or undefined for English and anything that is not a plain locale id (it becomes a file name).
+ */
+export function localizedDocsName(language: string): string | undefined {
+  const lang = language.toLowerCase();
+  return /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(lang) && !/^en(-|$)/.test(lang) ? `lint-rules.${lang}.md` : undefined;
+}
