@@ -55,21 +55,6 @@ static int connect_to_server(void)
     return fd;
 }
 
-/* Sends what stdin gave us. Returns 0 or -1 (then the connection is finished). */
-static int forward(int sock, const char *buf, size_t len)
-{
-    size_t written = 0;
-    int rc = write_all(sock, buf, len, &written);
-    int err = errno;
-    if (written > 0) {
-        event("send", "\"bytes\":%zu", written);
-    }
-    if (rc == -1 && err != EINTR) {
-        report_error("send", err);
-    }
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
     events_init();
@@ -131,7 +116,7 @@ int main(int argc, char **argv)
         if (fds[1].revents & (POLLIN | POLLHUP)) {
             ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
             if (n > 0) {
-                if (forward(sock, buf, (size_t)n) == -1) {
+                if (send_reported(sock, buf, (size_t)n) == -1) {
                     status = interrupted ? 0 : 1;
                     break;
                 }

@@ -368,4 +368,19 @@ static int write_all(int fd, const char *buf, size_t len, size_t *written)
     return 0;
 }
 
+/* Sends len bytes on a socket and reports how many went out (a "send" event). Returns 0 or -1. */
+static int send_reported(int sock, const char *buf, size_t len)
+{
+    size_t written = 0;
+    int rc = write_all(sock, buf, len, &written);
+    int err = errno;
+    if (written > 0) {
+        event("send", "\"bytes\":%zu", written);
+    }
+    if (rc == -1 && err != EINTR) {
+        report_error("send", err);
+    }
+    return rc;
+}
+
 #endif

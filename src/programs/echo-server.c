@@ -116,21 +116,6 @@ static int accept_client(int listener)
     return fd;
 }
 
-/* Sends len bytes to the client and reports how many went out. Returns 0 or -1. */
-static int send_to_client(int client, const char *buf, size_t len)
-{
-    size_t written = 0;
-    int rc = write_all(client, buf, len, &written);
-    int err = errno;
-    if (written > 0) {
-        event("send", "\"bytes\":%zu", written);
-    }
-    if (rc == -1 && err != EINTR) {
-        report_error("send", err);
-    }
-    return rc;
-}
-
 /*
  * Reads once from the client. Returns 1 to keep the connection, 0 when it was closed.
  * This is where a forgotten close() would turn into a CLOSE_WAIT that never ends.
@@ -141,7 +126,7 @@ static int serve_client(int *client, int *peer_done)
     ssize_t n = read(*client, buf, sizeof buf);
     if (n > 0) {
         event("recv", "\"bytes\":%zd", n);
-        if (send_to_client(*client, buf, (size_t)n) == -1) {
+        if (send_reported(*client, buf, (size_t)n) == -1) {
             if (!interrupted) {
                 close_client(client);
                 return 0;
@@ -229,7 +214,7 @@ int main(int argc, char **argv)
             }
             if (client == -1) {
                 fprintf(stderr, "no client connected: input dropped\n");
-            } else if (send_to_client(client, buf, (size_t)n) == 0) {
+            } else if (send_reported(client, buf, (size_t)n) == 0) {
                 fprintf(stderr, "sent %zd bytes\n", n);
             }
         }
