@@ -1,4 +1,4 @@
-import { field, named, type SNode } from './syntax';
+import { field, memoOf, named, type SNode } from './syntax';
 
 /** Expression helpers shared by the analysis and the rules (C, C++ and Python shapes). */
 export class Expr {
@@ -93,11 +93,16 @@ export class Expr {
 
   /** Positional arguments (keyword arguments and comments skipped). */
   args(n: SNode): SNode[] {
-    let a = this.argLists.get(n);
+    const memo = memoOf(n);
+    let a = memo ? memo.argsMemo : this.argLists.get(n);
     if (!a) {
       const list = field(n, 'arguments');
       a = list ? named(list).filter((x) => x.type !== 'keyword_argument') : [];
-      this.argLists.set(n, a);
+      if (memo) {
+        memo.argsMemo = a;
+      } else {
+        this.argLists.set(n, a);
+      }
     }
     return a;
   }

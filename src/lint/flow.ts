@@ -2,7 +2,7 @@ import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTER
 import type { Cfg, CfgNode, Leave } from './cfg';
 import { condOf } from './cfg';
 import { constantText, functionMacros, type Expr, type Macro } from './expr';
-import { field, named, visit, type SNode } from './syntax';
+import { field, memoOf, named, visit, type SNode } from './syntax';
 
 /** What one function looks like to the analysis. */
 export interface FnInfo {
@@ -125,8 +125,9 @@ export class Flow {
       }
       for (const [edge, out] of this.outs(node, ins[node.id]!)) {
         const prev = ins[edge.to.id];
+        // merge() returns `prev` itself when `out` adds nothing: no change, no copy.
         const merged = prev ? merge(prev, out) : out;
-        if (!prev || !sameState(prev, merged)) {
+        if (merged !== prev) {
           ins[edge.to.id] = merged;
           if (!queued[edge.to.id]) {
             queued[edge.to.id] = 1;
@@ -325,10 +326,36 @@ export class Flow {
     let next: State | undefined;
     for (const [v, vs] of s) {
       const inScope = scoped(v);
-      let touched = false;
-      const kept: VarState = new Map();
-      const owned = [...vs.values()].filter((t) => OWN_KINDS.has(t.kind));
-      const definite = owned.length > 0 && owned.every((t) => t.kind === 'O');
+      // Most variables pass an edge unchanged: their new token map is made only on the first
+      // change (with the tokens before it, in order), and `definite` only when read.
+      let kept: VarState | undefined;
+      let definiteMemo: boolean | undefined;
+      const definite = (): boolean => {
+        if (definiteMemo === undefined) {
+          let owned = 0;
+          let all = true;
+          for (const t of vs.values()) {
+            if (OWN_KINDS.has(t.kind)) {
+              owned++;
+              all &&= t.kind === 'O';
+            }
+          }
+          definiteMemo = owned > 0 && all;
+        }
+        return definiteMemo;
+      };
+      const change = (upTo: string): VarState => {
+        if (!kept) {
+          kept = new Map();
+          for (const [k, t] of vs) {
+            if (k === upTo) {
+              break;
+            }
+            kept.set(k, t);
+          }
+        }
+        return kept;
+      };
       for (const [k, t] of vs) {
         if (t.kind === 'E' && leave.kind !== 'exit' && (leave.leavesFunction || (back && inLoop(t.at)))) {
           // A registered socket whose EOF branch ends here without close(): it stays in CLOSE_WAIT.
@@ -336,8 +363,7 @@ export class Flow {
             this.emit(`eof:${t.at!.start}:${leave.at.start}`, (e) => e.leaks.push({ variable: v, site: undefined, at: leave.at, definite: false, kind: leave.kind }));
           }
           const u: Tok = { kind: 'R', alias: t.alias };
-          kept.set(key(u), u);
-          touched = true;
+          change(k).set(key(u), u);
           continue;
         }
         const fire = fires(v, t) && (t.kind === 'O' || t.kind === 'S' || t.kind === 'D');
@@ -346,41 +372,44 @@ export class Flow {
             // Lost after going round a loop unclosed: reported where it went round (`continue`).
             const at = t.via ?? t.carry?.leave.at ?? leave.at;
             const kind = t.via ? 'goto' : t.carry ? t.carry.leave.kind : leave.kind;
-            const sure = t.carry && !t.via ? t.carry.definite : definite;
+            const sure = t.carry && !t.via ? t.carry.definite : definite();
             this.emit(`leak:${t.site?.start ?? v}:${t.id ?? ''}:${at.start}`,
               (e) => e.leaks.push({ variable: v, site: t.alias === 'param' ? undefined : t.site, at, definite: sure, kind }));
           } else if (t.kind === 'S' && this.reporting) {
             this.emit(`shut:${t.at!.start}`, (e) => e.shutdownLeaks.push({ variable: v, shut: t.at!, site: t.alias === 'param' ? undefined : t.site }));
           } else if (t.kind === 'D' && this.reporting) {
-            const definiteDrop = owned.every((o) => o.kind === 'D');
+            let definiteDrop = true;
+            for (const o of vs.values()) {
+              if (OWN_KINDS.has(o.kind) && o.kind !== 'D') {
+                definiteDrop = false;
+              }
+            }
             this.emit(`drop:${t.at!.start}`, (e) => e.dropLeaks.push({ variable: v, drop: t.at!, site: t.site, definite: definiteDrop }));
           }
         }
         if (fire) {
-          touched = true;
+          change(k);
           continue;
         }
         if (t.kind === 'O' && leave.kind === 'goto' && !t.via) {
           const u = { ...t, via: leave.at };
-          kept.set(key(u), u);
-          touched = true;
+          change(k).set(key(u), u);
           continue;
         }
         if (back && !t.carry && (t.kind === 'O' || t.kind === 'S') && inLoop(t.site)) {
-          const u = { ...t, carry: { leave, definite } };
-          kept.set(key(u), u);
-          touched = true;
+          const u = { ...t, carry: { leave, definite: definite() } };
+          change(k).set(key(u), u);
           continue;
         }
-        kept.set(k, t);
+        kept?.set(k, t);
       }
       if (inScope && !leave.leavesFunction) {
         next ??= new Map(s);
         next.delete(v);
-      } else if (touched) {
+      } else if (kept) {
         next ??= new Map(s);
-        if (![...kept.values()].some((t) => OWN_KINDS.has(t.kind))) {
-          kept.set('U:::::', { kind: 'U' });
+        if (![...(kept as VarState).values()].some((t) => OWN_KINDS.has(t.kind))) {
+          (kept as VarState).set('U:::::', { kind: 'U' });
         }
         next.set(v, kept);
       }
@@ -739,7 +768,8 @@ export class Flow {
    * `break;`, `char buf[64];`). Syntactic, so memoized per node across runs.
    */
   private inert(n: SNode): boolean {
-    let known = INERT.get(n);
+    const memo = memoOf(n);
+    let known = memo ? memo.inertMemo : INERT.get(n);
     if (known === undefined) {
       known = true;
       const stack = [n];
@@ -754,7 +784,11 @@ export class Flow {
           }
         }
       }
-      INERT.set(n, known);
+      if (memo) {
+        memo.inertMemo = known;
+      } else {
+        INERT.set(n, known);
+      }
     }
     return known;
   }
@@ -1602,12 +1636,14 @@ function sameSocket(a: Tok, b: Tok): boolean {
   return a.site !== undefined && a.site === b.site && a.id === b.id;
 }
 
+/** `a` joined with `b`; `a` itself (not a copy) when `b` adds nothing to it. */
 function merge(a: State, b: State): State {
-  const out: State = new Map(a);
+  let out: State | undefined;
   for (const [v, vs] of b) {
-    const prev = out.get(v);
+    const prev = a.get(v);
     if (!prev) {
       // Absent on the other path: nothing obtained there.
+      out ??= new Map(a);
       out.set(v, vs);
       continue;
     }
@@ -1622,28 +1658,11 @@ function merge(a: State, b: State): State {
       }
     }
     if (merged) {
+      out ??= new Map(a);
       out.set(v, merged);
     }
   }
-  return out;
-}
-
-function sameState(a: State, b: State): boolean {
-  if (a.size !== b.size) {
-    return false;
-  }
-  for (const [v, vs] of a) {
-    const o = b.get(v);
-    if (!o || o.size !== vs.size) {
-      return false;
-    }
-    for (const k of vs.keys()) {
-      if (!o.has(k)) {
-        return false;
-      }
-    }
-  }
-  return true;
+  return out ?? a;
 }
 
 export { condOf };

@@ -151,16 +151,30 @@ export interface CopiedTree {
   pending(top: SNode): boolean;
 }
 
-/** The node class behind SNode; `deferred` marks a body whose children are not copied yet. */
+/** The node class behind SNode (a deferred body is a DNode, below). */
 class CNode implements SNode {
   start = -1;
   end = -1;
   missing = false;
   children: SNode[] = NO_CHILDREN;
-  deferred = false;
   /** named()'s answer, once asked. */
   namedKids: SNode[] | undefined = undefined;
+  /** Syntactic answers kept with the node (see NodeMemo). */
+  argsMemo: SNode[] | undefined = undefined;
+  inertMemo: boolean | undefined = undefined;
   constructor(readonly type: string, readonly field: string, readonly named: boolean, public parent: SNode | undefined) {}
+}
+
+/**
+ * Slots on a copied node for answers that depend only on its subtree (a call's argument list,
+ * whether a statement is inert): a field read instead of a map lookup, and no weak-map entry
+ * per node for the collector to trace. Plain SNode objects (tests) have none.
+ */
+export interface NodeMemo { argsMemo: SNode[] | undefined; inertMemo: boolean | undefined }
+
+/** The memo slots of `n`, or undefined for a node that is not one of this module's copies. */
+export function memoOf(n: SNode): NodeMemo | undefined {
+  return n instanceof CNode || n instanceof DNode ? n : undefined;
 }
 
 /** Leaves share one empty, frozen list (a push on it throws instead of corrupting others). */
@@ -362,6 +376,8 @@ class DNode implements SNode {
   private kids: SNode[] = NO_CHILDREN;
   deferred = true;
   namedKids: SNode[] | undefined = undefined;
+  argsMemo: SNode[] | undefined = undefined;
+  inertMemo: boolean | undefined = undefined;
   constructor(readonly type: string, readonly field: string, readonly named: boolean, public parent: SNode | undefined,
     private readonly session: Session, private readonly index: number) {}
 

@@ -20,7 +20,13 @@ export const lingerAbortive: Rule = {
     // One walk finds the calls and the statements that may fill a struct linger.
     const calls: SNode[] = [];
     const writes: SNode[] = [];
+    const lingers = mentionsOf(ctx.facts.text, 'SO_LINGER');
     visit(ctx.facts.root, (n) => {
+      // A write counts only at file level or in the function of the call (see lingerValue),
+      // whose text names SO_LINGER: functions that do not are passed over.
+      if (n.type === 'function_definition' && !lingers(n.start, n.end)) {
+        return false;
+      }
       if (n.type === 'init_declarator' || n.type === 'assignment_expression') {
         writes.push(n);
       } else if (x.isCall(n) && x.baseName(x.calleeOf(n)) === 'setsockopt' && /SO_LINGER/.test(x.src(n))) {
@@ -167,4 +173,25 @@ function enclosingFunction(n: SNode): SNode | undefined {
     p = p.parent;
   }
   return p;
+}
+
+/** Does `text` name `word` between two offsets? (One scan for all questions, then binary search.) */
+function mentionsOf(text: string, word: string): (start: number, end: number) => boolean {
+  const at: number[] = [];
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+    at.push(i);
+  }
+  return (start, end) => {
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid] < start) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo < at.length && at[lo] + word.length <= end;
+  };
 }
