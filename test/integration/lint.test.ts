@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { sleep, waitFor } from './wait';
 
 const EXTENSION_ID = 'socket-lifecycle.socket-lifecycle';
 const SOURCE = 'socketLifecycle';
@@ -21,22 +22,6 @@ function codes(uri: vscode.Uri): string[] {
   return ours(uri).map(codeOf).sort();
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it returns something truthy; fails with `what` after `ms`. */
-async function waitFor<T>(what: string, check: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(50);
-  }
-}
 
 /** Waits until our diagnostics for `uri` are exactly `expected` and stay so past a re-lint. */
 async function settlesTo(uri: vscode.Uri, expected: string[]): Promise<void> {

@@ -1,26 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { waitFor } from './wait';
 
 // The rule explanations follow the display language: docs/lint-rules.zh-cn.md in a Chinese
 // VS Code (SOCKET_LIFECYCLE_LOCALE=zh-cn), docs/lint-rules.md otherwise; hover and preview alike.
 const LOCALE = process.env.SOCKET_LIFECYCLE_LOCALE ?? 'en';
 const CHINESE = LOCALE.startsWith('zh');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await sleep(50);
-  }
-}
 
 describe(`rule docs in the display language (${LOCALE})`, function () {
   it('the hover quotes the socket-leak section of the docs in that language', async () => {
