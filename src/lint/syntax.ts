@@ -300,25 +300,45 @@ function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) 
   }
 }
 
+/**
+ * Children of the nodes a copy is inside, collected here and stored as an exact-size array when
+ * the walk leaves their parent (an array grown by push() keeps room for 17 and more).
+ */
+const kidsBuf: SNode[] = [];
+
 /** Copies the children of `top` (where the walker stands); false when the deadline cut it short. */
 function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBody | undefined): boolean {
   const t = session.tables;
   const deadline = session.deadline;
-  let current: CNode | DNode = top;
-  let count = 0;
   if (!w.first()) {
     return true;
   }
+  const buf = kidsBuf;
+  // Where each open node's children start in `buf`: `base` for `current`, `bases` above it.
+  const bases: number[] = [];
+  let base = buf.length;
+  let current: CNode | DNode = top;
+  let count = 0;
   let wantsField = FIELD_PARENTS.has(top.type);
+  /** Stores the children of `current` and of every open node above it (an early return). */
+  const flush = (): void => {
+    for (;;) {
+      current.children = buf.slice(base);
+      buf.length = base;
+      if (current === top) {
+        return;
+      }
+      finish(current);
+      current = current.parent as CNode | DNode;
+      base = bases.pop()!;
+    }
+  };
   for (;;) {
     const typeId = w.typeId();
     const node = new CNode(t.types[typeId] ?? 'ERROR', wantsField ? t.fields[w.fieldId()] ?? '' : '', t.named[typeId] ?? true, current);
-    if (current.children === NO_CHILDREN) {
-      current.children = [node];
-    } else {
-      current.children.push(node);
-    }
+    buf.push(node);
     if ((++count & 4095) === 0 && Date.now() > deadline) {
+      flush();
       closeSpans(top);
       return false;
     }
@@ -331,35 +351,48 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
         session.bodies.push(body);
         body.start = start;
         body.end = end;
-        current.children[current.children.length - 1] = body;
+        buf[buf.length - 1] = body;
         leaf = false;
       } else if (w.first()) {
+        bases.push(base);
+        base = buf.length;
         current = node;
         wantsField = FIELD_PARENTS.has(node.type);
         continue;
       }
     } else if (w.first()) {
+      bases.push(base);
+      base = buf.length;
       current = node;
       wantsField = FIELD_PARENTS.has(node.type);
       continue;
     }
-    if (leaf && (node.named || current.children.length === 1)) {
+    if (leaf && (node.named || buf.length - base === 1)) {
       node.start = w.start();
       node.end = w.end();
       node.missing = node.start === node.end && w.missing();
     }
     while (!w.next()) {
-      const last = current.children[current.children.length - 1];
+      const last = buf[buf.length - 1];
       if (last.end < 0 && last.children.length === 0) {
         last.end = w.end();
         last.start = last.end - (last.type.length === 1 ? 1 : 0);
       }
+      current.children = buf.slice(base);
+      buf.length = base;
       if (!w.parent() || current === top) {
         finish(current);
+        if (current !== top) {
+          current = current.parent as CNode | DNode;
+          base = bases.pop()!;
+          flush();
+          finish(top);
+        }
         return true;
       }
       finish(current);
       current = current.parent as CNode | DNode;
+      base = bases.pop()!;
       wantsField = FIELD_PARENTS.has(current.type);
     }
   }
@@ -475,9 +508,10 @@ function closeSpans(node: SNode): void {
 
 /** The first child with field name `field`. */
 export function field(node: SNode, name: string): SNode | undefined {
-  for (const c of node.children) {
-    if (c.field === name) {
-      return c;
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    if (children[i].field === name) {
+      return children[i];
     }
   }
   return undefined;
@@ -534,8 +568,9 @@ export function hasPendingBody(node: SNode): boolean {
         break;
       }
     }
-    for (const c of n.children) {
-      stack.push(c);
+    const children = n.children;
+    for (let i = 0; i < children.length; i++) {
+      stack.push(children[i]);
     }
   }
   return found;
@@ -543,13 +578,17 @@ export function hasPendingBody(node: SNode): boolean {
 
 /** Moves every offset in `node`'s subtree by `delta` (a subtree reused after an edit before it). */
 export function shiftSpans(node: SNode, delta: number): void {
-  const stack = [node];
+  const stack = shiftStack;
+  stack.push(node);
   while (stack.length > 0) {
     const n = stack.pop()!;
     n.start += delta;
     n.end += delta;
-    for (const c of n.children) {
-      stack.push(c);
+    const children = n.children;
+    for (let i = 0; i < children.length; i++) {
+      stack.push(children[i]);
     }
   }
 }
+
+const shiftStack: SNode[] = [];
