@@ -205,13 +205,13 @@ export class Flow {
   }
 
   private setOwn(s: State, v: string, toks: Tok[]): State {
-    const next = new Map(s);
+    const next = copyMap(s);
     const vs: VarState = new Map();
-    for (const [k, t] of s.get(v) ?? []) {
+    s.get(v)?.forEach((t, k) => {
       if (!OWN_KINDS.has(t.kind)) {
         vs.set(k, t);
       }
-    }
+    });
     for (const t of toks) {
       vs.set(key(t), t);
     }
@@ -243,7 +243,7 @@ export class Flow {
     if (!vs) {
       return s;
     }
-    const next = new Map(s);
+    const next = copyMap(s);
     const out: VarState = new Map();
     for (const t of vs.values()) {
       const u = OWN_KINDS.has(t.kind) ? f(t) : t;
@@ -258,7 +258,7 @@ export class Flow {
     if (!add && cur && !hasKind(cur, remove)) {
       return s;
     }
-    const next = new Map(s);
+    const next = copyMap(s);
     const vs: VarState = new Map();
     for (const [k, t] of s.get(v) ?? []) {
       if (!remove.includes(t.kind)) {
@@ -404,10 +404,10 @@ export class Flow {
         kept?.set(k, t);
       }
       if (inScope && !leave.leavesFunction) {
-        next ??= new Map(s);
+        next ??= copyMap(s);
         next.delete(v);
       } else if (kept) {
-        next ??= new Map(s);
+        next ??= copyMap(s);
         if (![...(kept as VarState).values()].some((t) => OWN_KINDS.has(t.kind))) {
           (kept as VarState).set('U:::::', { kind: 'U' });
         }
@@ -438,7 +438,7 @@ export class Flow {
         const u = OWN_KINDS.has(t.kind) ? { ...t, tag } : t;
         out.set(key(u), u);
       }
-      next ??= new Map(s);
+      next ??= copyMap(s);
       next.set(v, out);
     }
     return next ?? s;
@@ -527,7 +527,7 @@ export class Flow {
         if (![...out.values()].some((t) => OWN_KINDS.has(t.kind))) {
           out.set('U:::::', { kind: 'U' });
         }
-        next ??= new Map(s);
+        next ??= copyMap(s);
         next.set(name, out);
       }
     }
@@ -649,7 +649,7 @@ export class Flow {
     let next: State | undefined;
     for (const [v, vs] of s) {
       if ([...vs.values()].some((t) => t.kind === 'E')) {
-        next ??= new Map(s);
+        next ??= copyMap(s);
         const out: VarState = new Map();
         for (const [k, t] of vs) {
           const u: Tok = t.kind === 'E' ? { kind: 'R', alias: t.alias } : t;
@@ -866,15 +866,11 @@ export class Flow {
       }
       case 'call_expression':
       case 'call': {
-        for (const c of n.children) {
-          s = this.walk(c, s);
-        }
+        s = this.walkChildren(n, s);
         return this.call(n, s);
       }
       case 'return_statement': {
-        for (const c of n.children) {
-          s = this.walk(c, s);
-        }
+        s = this.walkChildren(n, s);
         const value = this.x.unwrap(named(n)[0]);
         if (value && this.x.isCall(value)) {
           // `return s.recv(64)` only uses s; `return std::make_pair(fd, x)` / `Conn(fd)` passes it out.
@@ -910,9 +906,7 @@ export class Flow {
         return s;
       }
       case 'subscript_expression': {
-        for (const c of n.children) {
-          s = this.walk(c, s);
-        }
+        s = this.walkChildren(n, s);
         const index = field(n, 'index') ?? field(n, 'indices') ?? named(n)[1];
         if (index) {
           this.countUse(index, s);
@@ -920,9 +914,7 @@ export class Flow {
         return s;
       }
       case 'binary_expression': {
-        for (const c of n.children) {
-          s = this.walk(c, s);
-        }
+        s = this.walkChildren(n, s);
         const op = operator(n, this.x);
         if (op === '+' || op === '-') {
           for (const side of [field(n, 'left'), field(n, 'right')]) {
@@ -934,11 +926,20 @@ export class Flow {
         return s;
       }
       default:
-        for (const c of n.children) {
-          s = this.walk(c, s);
-        }
-        return s;
+        return this.walkChildren(n, s);
     }
+  }
+
+  /** walk() over each child in order; leaves (names, literals, punctuation) have no effect. */
+  private walkChildren(n: SNode, s: State): State {
+    const children = n.children;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (c.children.length > 0) {
+        s = this.walk(c, s);
+      }
+    }
+    return s;
   }
 
   /** The statement being evaluated, where a drop is reported. */
@@ -1050,7 +1051,7 @@ export class Flow {
         // `int c = fd;`: c is another name for the same socket, not a new owner. A copy into
         // `maxfd = connfd` (select bookkeeping) is only a number; a table slot stays tracked by the slot.
         const ws = s.get(w);
-        const next = new Map(s);
+        const next = copyMap(s);
         const bookkeeping = !this.fn.socketUsed.has(lv) && /max|high|nfds|count|num|top|biggest/i.test(lv);
         const copy: VarState = new Map();
         for (const [k, tok] of ws ?? []) {
@@ -1639,30 +1640,37 @@ function sameSocket(a: Tok, b: Tok): boolean {
 /** `a` joined with `b`; `a` itself (not a copy) when `b` adds nothing to it. */
 function merge(a: State, b: State): State {
   let out: State | undefined;
-  for (const [v, vs] of b) {
+  b.forEach((vs, v) => {
     const prev = a.get(v);
     if (!prev) {
       // Absent on the other path: nothing obtained there.
-      out ??= new Map(a);
+      out ??= copyMap(a);
       out.set(v, vs);
-      continue;
+      return;
     }
     if (prev === vs) {
-      continue;
+      return;
     }
     let merged: VarState | undefined;
-    for (const [k, t] of vs) {
+    vs.forEach((t, k) => {
       if (!prev.has(k)) {
-        merged ??= new Map(prev);
+        merged ??= copyMap(prev);
         merged.set(k, t);
       }
-    }
+    });
     if (merged) {
-      out ??= new Map(a);
+      out ??= copyMap(a);
       out.set(v, merged);
     }
-  }
+  });
   return out ?? a;
+}
+
+/** A shallow copy of a map (forEach: no iterator objects on the way). */
+function copyMap<K, V>(m: Map<K, V>): Map<K, V> {
+  const out = new Map<K, V>();
+  m.forEach((v, k) => out.set(k, v));
+  return out;
 }
 
 export { condOf };
