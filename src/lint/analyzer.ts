@@ -92,6 +92,8 @@ export interface FlowCache {
   /** What the cached results read outside their own bodies, as of the run that made them. */
   summary?: FileSummary;
   byBody: Map<SNode, FlowEvents | null>;
+  /** How many functions the last run analyzed (the others reused their results or needed none). */
+  analyzed?: number;
 }
 
 /** The file-level facts one function's path analysis reads besides its own body. */
@@ -131,6 +133,7 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
   const reusable = cache?.summary && summary ? stillValid(facts, cache.summary, summary, cache.byBody) : undefined;
   const byBody = new Map<SNode, FlowEvents | null>();
   let timedOut = false;
+  let ran = 0;
   for (const fn of facts.functions) {
     if (Date.now() > deadline) {
       timedOut = true;
@@ -151,6 +154,7 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
     const end = fnEnd(fn, language);
     const cfg = new CfgBuilder(text, language, facts.isExit, fn.isMain).build(fn.body, end);
     const result = new Flow(fn, cfg, facts, deadline).run();
+    ran++;
     if (!result.complete) {
       timedOut = true;
     } else {
@@ -161,6 +165,7 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
   if (cache) {
     cache.summary = summary;
     cache.byBody = byBody;
+    cache.analyzed = ran;
   }
   if (timedOut && !notices.some((n) => n.kind === 'timeout')) {
     notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
@@ -264,6 +269,8 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
   defines.forEach((d) => changed.add(d));
   const entries = new Set<string>();
   differ(before.entries, now.entries, entries);
+  // A broken line can parse as a "function" named `if` or `while`: no call names a keyword.
+  KEYWORDS.forEach((k) => changed.delete(k));
   const candidates = facts.functions.filter((f) => byBody.has(f.body) && !entries.has(f.name));
   for (let grew = changed.size > 0; grew;) {
     grew = false;
@@ -279,6 +286,13 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
   }
   return new Map(candidates.map((f) => [f.body, byBody.get(f.body)!]));
 }
+
+/** Words that cannot name a called function in C, C++ or Python. */
+const KEYWORDS: ReadonlySet<string> = new Set(['if', 'else', 'while', 'for', 'do', 'switch', 'case', 'default', 'return', 'goto',
+  'break', 'continue', 'sizeof', 'typedef', 'struct', 'union', 'enum', 'static', 'const', 'int', 'char', 'void', 'unsigned',
+  'signed', 'long', 'short', 'float', 'double', 'extern', 'volatile', 'register', 'auto', 'inline', 'class', 'new', 'delete',
+  'try', 'catch', 'throw', 'namespace', 'template', 'public', 'private', 'protected', 'def', 'elif', 'with', 'as', 'in',
+  'not', 'and', 'or', 'is', 'lambda', 'pass', 'raise', 'except', 'finally', 'import', 'from', 'yield', 'async', 'await']);
 
 /** Matches any of `names` as a whole word (an empty name matches everything). */
 function mentions(names: ReadonlySet<string>): RegExp {

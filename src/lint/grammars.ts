@@ -1,4 +1,5 @@
 import type * as TreeSitter from 'web-tree-sitter';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useCursorExports, verifyCursorExports } from './syntax';
 
@@ -66,7 +67,9 @@ export class Grammars {
     });
     useCursorExports(await runtime);
     const ids = [...new Set(only)];
-    const loaded = await Promise.all(ids.map((id) => Language.load(join(dir, WASM_FILES[id]))));
+    // Bytes, not a path: given a path, web-tree-sitter reads it through a dynamic import of
+    // fs/promises, which starts Node's ES module loader (a cold start's cost for nothing).
+    const loaded = await Promise.all(ids.map((id) => Language.load(readFileSync(join(dir, WASM_FILES[id])))));
     const grammars = new Grammars(new Map(ids.map((id, i) => [id, loaded[i]])));
     if (ids.length > 0) {
       const tree = grammars.parser(ids[0]).parse(CHECK_SOURCE);

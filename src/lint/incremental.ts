@@ -4,6 +4,7 @@ import { analyze, type FlowCache, type LintOptions } from './analyzer';
 import { deferBody } from './file';
 import type { Grammars, LintLanguage } from './grammars';
 import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
+import { transplantFunctions } from './transplant';
 import type { Finding, LintResult, Notice } from './types';
 
 // require(): see grammars.ts (esbuild must pick the package's CommonJS build).
@@ -45,6 +46,9 @@ export function replacement(oldText: string, start: number, oldEnd: number, inse
   };
 }
 
+/** What one update reused: top-level nodes and moved functions; and how many functions it analyzed. */
+export interface UpdateCounts { reused: number; transplanted: number; analyzed: number }
+
 /**
  * Lints one document as it is edited (the editor's use): keeps the syntax tree, the copy the
  * analysis read and its per-function results; after an edit, re-parses incrementally, copies
@@ -58,6 +62,7 @@ export class DocumentLinter {
   private copy: CopiedTree | undefined;
   private text = '';
   private readonly cache: FlowCache = { byBody: new Map() };
+  private counts: UpdateCounts = { reused: 0, transplanted: 0, analyzed: 0 };
 
   constructor(private readonly grammars: Grammars, readonly language: LintLanguage, private readonly options: LintOptions = {}) {}
 
@@ -85,14 +90,30 @@ export class DocumentLinter {
       if (root.hasError) {
         notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
       }
-      const reuse = previous && this.copy ? reuser(this.copy, change!, previous.getChangedRanges(tree)) : () => undefined;
+      const reuse = previous && this.copy ? reuser(this.copy, change!, previous.getChangedRanges(tree)) : undefined;
+      const reused = new Set<SNode>();
+      // The previous copy's functions with the offsets of the previous text (reused nodes move).
+      const before = reuse ? previousFunctions(this.cache) : undefined;
       // As lintText: past the bound, the copy and the analysis still get a quarter of it each.
-      const copied = copyTreeReusing(root, reuse, Math.max(deadline, Date.now() + timeoutMs / 4), this.language === 'python' ? undefined : deferBody(text));
+      const copied = copyTreeReusing(root, (type, start, end) => {
+        const old = reuse?.(type, start, end);
+        if (old) {
+          reused.add(old);
+        }
+        return old;
+      }, Math.max(deadline, Date.now() + timeoutMs / 4), this.language === 'python' ? undefined : deferBody(text));
+      let transplanted = 0;
+      if (before && copied.complete) {
+        // Functions an edit left alone below a changed top level (a deleted brace nests them).
+        const fresh = copied.node.children.filter((c) => !reused.has(c));
+        transplanted = transplantFunctions(fresh, before.filter(([, f]) => !reused.has(topOf(f))), this.text, text, change!);
+      }
       if (!previous) {
         this.cache.byBody.clear();
         this.cache.summary = undefined;
       }
       const findings: Finding[] = analyze(copied.node, text, this.language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, this.options, this.cache);
+      this.counts = { reused: reused.size, transplanted, analyzed: this.cache.analyzed ?? 0 };
       if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
         notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
       }
@@ -116,6 +137,11 @@ export class DocumentLinter {
     } finally {
       tree?.delete();
     }
+  }
+
+  /** What the last update reused and redid (for tests and benchmarks). */
+  get lastCounts(): UpdateCounts {
+    return this.counts;
   }
 
   /** The syntax tree of the last successful update (owned by this linter: do not delete it). */
@@ -142,10 +168,30 @@ export class DocumentLinter {
   }
 }
 
+/** The function definitions the previous run saw (by their bodies in the cache), by start offset. */
+function previousFunctions(cache: FlowCache): [number, SNode][] {
+  const out: [number, SNode][] = [];
+  for (const body of cache.byBody.keys()) {
+    const f = body.parent;
+    if (f && f.type === 'function_definition') {
+      out.push([f.start, f]);
+    }
+  }
+  return out;
+}
+
+/** The top-level node holding `n`. */
+function topOf(n: SNode): SNode {
+  while (n.parent?.parent) {
+    n = n.parent;
+  }
+  return n;
+}
+
 /**
  * Offers old top-level subtrees for new top-level nodes: same type, the same span once moved
- * by the edit, outside the edited text and outside every range whose structure changed, and
- * fully copied (a deferred body could only be copied from the old tree, which is going away).
+ * by the edit, outside the edited text and outside every range whose structure changed. Their
+ * deferred bodies not copied yet are copied from the new tree from then on (see copyTreeReusing).
  */
 function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]): (type: string, start: number, end: number) => SNode | undefined {
   const byStart = new Map<number, SNode>();
@@ -166,7 +212,7 @@ function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]
       return undefined;
     }
     const node = byStart.get(start - shift);
-    if (!node || node.type !== type || node.end !== end - shift || old.pending(node)) {
+    if (!node || node.type !== type || node.end !== end - shift) {
       return undefined;
     }
     byStart.delete(start - shift);

@@ -145,10 +145,11 @@ export interface CopiedTree {
   complete: boolean;
   /** Did a deferred body hit the deadline while being copied? */
   truncated(): boolean;
-  /** Call before deleting the wasm tree: deferred bodies not copied yet stay empty. */
+  /**
+   * Call before deleting the wasm tree: deferred bodies not copied yet stay empty, unless a
+   * later copy reused their top-level node (they are then copied from its tree).
+   */
   detach(): void;
-  /** Is a deferred body under this top-level node still to be copied (from this copy's tree)? */
-  pending(top: SNode): boolean;
 }
 
 /** The node class behind SNode (a deferred body is a DNode, below). */
@@ -180,28 +181,25 @@ export function memoOf(n: SNode): NodeMemo | undefined {
 /** Leaves share one empty, frozen list (a push on it throws instead of corrupting others). */
 const NO_CHILDREN: SNode[] = Object.freeze([]) as unknown as SNode[];
 
-interface Session { root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean; bodies: DNode[] }
+interface Session { root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean }
 
 /**
- * Copies `root` and everything below it with one cursor walk. Each cursor property is a
- * call into wasm, so only leaves read their own offsets; a parent's span is its children's.
- * With `defer`, a function_definition's body for which it returns true is copied only when
- * first read (see SNode).
+ * Where the deferred bodies under one top-level node are copied from: that node's place in a
+ * wasm tree. When an edit leaves the node alone, a re-lint reuses it and points this at the
+ * node's place in the new tree, so bodies not copied yet stay copyable.
+ */
+class TopRef {
+  constructor(public session: Session, public index: number) {}
+}
+
+/**
+ * Copies `root` and everything below it, one top-level node at a time. Each cursor property
+ * is a call into wasm, so only leaves read their own offsets; a parent's span is its
+ * children's. With `defer`, a function_definition's body for which it returns true is copied
+ * only when first read (see SNode).
  */
 export function copyTree(root: TsNode, deadline = Infinity, defer?: DeferBody): CopiedTree {
-  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false, bodies: [] };
-  const top = new CNode(root.type, '', true, undefined);
-  top.start = root.startIndex;
-  top.end = root.endIndex;
-  const complete = withWalk(session, undefined, (w) => walkCopy(session, w, top, defer));
-  return {
-    node: top, complete,
-    truncated: () => session.truncated,
-    detach: () => {
-      session.alive = false;
-    },
-    pending: (n) => hasPendingBody(n),
-  };
+  return copyTreeReusing(root, () => undefined, deadline, defer);
 }
 
 /**
@@ -210,17 +208,19 @@ export function copyTree(root: TsNode, deadline = Infinity, defer?: DeferBody): 
  */
 export type ReuseTop = (type: string, start: number, end: number) => SNode | undefined;
 
+/** Each top-level node's TopRef, for the copies that reuse it. */
+const topRefs = new WeakMap<SNode, TopRef>();
+
 /**
  * Like copyTree, but takes each top-level node from `reuse` when it offers one (already moved
  * to the new offsets); only the rest is copied from the wasm tree.
  */
 export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infinity, defer?: DeferBody): CopiedTree {
-  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false, bodies: [] };
+  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false };
   const top = new CNode(root.type, '', true, undefined);
   top.start = root.startIndex;
   top.end = root.endIndex;
   const t = session.tables;
-  const bodiesUnder = new Map<SNode, DNode[]>();
   const complete = withWalk(session, undefined, (w) => {
     if (!w.first()) {
       return true;
@@ -238,23 +238,28 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infini
       if (old) {
         (old as CNode).parent = top;
         kids.push(old);
+        const ref = topRefs.get(old);
+        if (ref) {
+          ref.session = session;
+          ref.index = w.index();
+        }
         continue;
       }
       const node = new CNode(type, '', t.named[typeId] ?? true, top);
       kids.push(node);
       top.children = kids;
-      const before = session.bodies.length;
-      if (!walkCopy(session, w, node, defer)) {
+      const ref = new TopRef(session, defer ? w.index() : -1);
+      if (!walkCopy(session, w, node, defer, ref)) {
         ok = false;
         break;
-      }
-      if (session.bodies.length > before) {
-        bodiesUnder.set(node, session.bodies.slice(before));
       }
       if (node.children.length === 0 && (node.named || kids.length === 1)) {
         node.start = start;
         node.end = end;
         node.missing = start === end && w.missing();
+      }
+      if (defer) {
+        topRefs.set(node, ref);
       }
     } while (w.next());
     top.children = kids;
@@ -273,14 +278,20 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infini
     detach: () => {
       session.alive = false;
     },
-    // Reused nodes have none pending (the reuser checks), so the new ones are all to look at.
-    pending: (n) => bodiesUnder.get(n)?.some((b) => b.deferred) ?? false,
   };
 }
 
+let walking = false;
+
 /** Runs `fn` with a walker at `root` (or at its descendant number `index`), then frees the cursor. */
 function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) => T): T {
+  if (walking) {
+    // The direct calls keep a walk's state in the module's one transfer buffer: a second walk
+    // would overwrite it. Nothing read during a copy may start one (a deferred body's copy).
+    throw new Error('a tree copy started inside another');
+  }
   const cursor: TreeCursor = session.root.walk();
+  walking = true;
   try {
     let w: Walk;
     if (direct) {
@@ -296,6 +307,7 @@ function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) 
     }
     return fn(w);
   } finally {
+    walking = false;
     cursor.delete();
   }
 }
@@ -307,7 +319,7 @@ function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) 
 const kidsBuf: SNode[] = [];
 
 /** Copies the children of `top` (where the walker stands); false when the deadline cut it short. */
-function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBody | undefined): boolean {
+function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBody | undefined, ref: TopRef): boolean {
   const t = session.tables;
   const deadline = session.deadline;
   if (!w.first()) {
@@ -347,8 +359,7 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
       const start = w.start();
       const end = w.end();
       if (defer(start, end)) {
-        const body = new DNode(node.type, node.field, node.named, current, session, w.index());
-        session.bodies.push(body);
+        const body = new DNode(node.type, node.field, node.named, current, ref, w.index() - ref.index);
         body.start = start;
         body.end = end;
         buf[buf.length - 1] = body;
@@ -412,15 +423,16 @@ class DNode implements SNode {
   argsMemo: SNode[] | undefined = undefined;
   inertMemo: boolean | undefined = undefined;
   constructor(readonly type: string, readonly field: string, readonly named: boolean, public parent: SNode | undefined,
-    private readonly session: Session, private readonly index: number) {}
+    private readonly ref: TopRef, private readonly offset: number) {}
 
   get children(): SNode[] {
     if (this.deferred) {
       this.deferred = false;
-      if (this.session.alive) {
-        const complete = withWalk(this.session, this.index, (w) => walkCopy(this.session, w, this, undefined));
+      const session = this.ref.session;
+      if (session.alive) {
+        const complete = withWalk(session, this.ref.index + this.offset, (w) => walkCopy(session, w, this, undefined, this.ref));
         if (!complete) {
-          this.session.truncated = true;
+          session.truncated = true;
         }
       }
     }
@@ -556,6 +568,11 @@ export function isDeferred(node: SNode): boolean {
   return node instanceof DNode;
 }
 
+/** Is `node` a deferred body not copied yet? */
+export function isPending(node: SNode | undefined): boolean {
+  return node instanceof DNode && node.deferred;
+}
+
 /** Is there a deferred body below `node` not copied yet (it can only be copied from its own tree)? */
 export function hasPendingBody(node: SNode): boolean {
   let found = false;
@@ -576,6 +593,22 @@ export function hasPendingBody(node: SNode): boolean {
   return found;
 }
 
+/** Puts `next` where `node` is in its parent's children (a subtree of an earlier copy taking a new one's place). */
+export function replaceChild(node: SNode, next: SNode): void {
+  const parent = node.parent;
+  if (!parent) {
+    return;
+  }
+  const i = parent.children.indexOf(node);
+  if (i >= 0) {
+    parent.children[i] = next;
+    next.parent = parent;
+    if (parent instanceof CNode || parent instanceof DNode) {
+      parent.namedKids = undefined;
+    }
+  }
+}
+
 /** Moves every offset in `node`'s subtree by `delta` (a subtree reused after an edit before it). */
 export function shiftSpans(node: SNode, delta: number): void {
   const stack = shiftStack;
@@ -584,6 +617,9 @@ export function shiftSpans(node: SNode, delta: number): void {
     const n = stack.pop()!;
     n.start += delta;
     n.end += delta;
+    if (n instanceof DNode && n.deferred) {
+      continue; // not copied yet: it will be, at the new offsets (and reading it here would copy it)
+    }
     const children = n.children;
     for (let i = 0; i < children.length; i++) {
       stack.push(children[i]);

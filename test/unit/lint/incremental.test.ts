@@ -122,3 +122,35 @@ describe('lint: incremental re-lint', () => {
     assert.ok(fresh > divergent);
   });
 });
+
+describe('lint: incremental re-lint after a structural edit', () => {
+  it('deleting a closing brace nests the later functions, which keep their analysis', async () => {
+    const g = await grammars();
+    const text = generateC(2_000, 5);
+    const lines = text.split('\n');
+    // The first line holding only the brace that closes an inner block (an if or a loop).
+    const at = lines.findIndex((l, i) => i > 40 && /^ {4}\}$/.test(l) && lines[i + 1] !== '}');
+    assert.ok(at > 0);
+    const start = lines.slice(0, at).join('\n').length + 1;
+    const end = start + lines[at].length + 1;
+    const next = text.slice(0, start) + text.slice(end);
+    const doc = new DocumentLinter(g, 'c', { timeoutMs: 10_000 });
+    const reference = lintText(g, text, 'c', { timeoutMs: 10_000, keepTree: true });
+    try {
+      doc.update(text);
+      const socketFunctions = doc.lastCounts.analyzed;
+      const change = replacement(text, start, end, '');
+      const incremental = doc.update(next, change);
+      const counts = doc.lastCounts;
+      reference.tree!.edit(new Edit(change));
+      const again = lintText(g, next, 'c', { timeoutMs: 10_000, oldTree: reference.tree });
+      assert.equal(comparable(incremental), comparable(again));
+      console.log(`structural edit at line ${at + 1}: ${counts.transplanted} functions moved whole, ${counts.analyzed} of ${socketFunctions} analyzed again`);
+      assert.ok(counts.transplanted >= 20, `only ${counts.transplanted} functions were moved`);
+      assert.ok(counts.analyzed <= 5, `${counts.analyzed} functions were analyzed again`);
+    } finally {
+      reference.tree?.delete();
+      doc.dispose();
+    }
+  });
+});

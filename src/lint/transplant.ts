@@ -1,0 +1,86 @@
+import { field, hasPendingBody, isDeferred, isPending, replaceChild, shiftSpans, type SNode } from './syntax';
+
+/** Where an edit was made, in the offsets of the text before and after it. */
+export interface EditSpan { startIndex: number; oldEndIndex: number; newEndIndex: number }
+
+/**
+ * Puts back into a fresh copy the function definitions of the previous copy whose text an
+ * edit left as it was, in place of their new copies, so their path analysis is reused.
+ *
+ * Deleting one closing brace makes tree-sitter nest every later function inside the broken
+ * one: the top level changes from there on, but each later function parses as before. A
+ * function is put back only when its text, span (moved by the edit) and whole subtree shape
+ * are the same. `fresh`: the top-level nodes copied anew; `previous`: the old functions by their
+ * start in `oldText`.
+ */
+export function transplantFunctions(fresh: readonly SNode[], previous: Iterable<[number, SNode]>, oldText: string, text: string, edit: EditSpan): number {
+  const byStart = new Map(previous);
+  if (byStart.size === 0) {
+    return 0;
+  }
+  const delta = edit.newEndIndex - edit.oldEndIndex;
+  let moved = 0;
+  const stack: SNode[] = [...fresh];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    // A body the new copy deferred mentions no socket call: it needs no analysis to reuse.
+    if (n.type === 'function_definition' && !isPending(field(n, 'body'))) {
+      const shift = n.end < edit.startIndex ? 0 : n.start > edit.newEndIndex ? delta : undefined;
+      const old = shift === undefined ? undefined : byStart.get(n.start - shift);
+      const from = n.start - (shift ?? 0);
+      if (old && shift !== undefined && old.type === n.type && old.start === from && old.end === n.end - shift && !hasPendingBody(old)
+        && oldText.slice(old.start, old.end) === text.slice(n.start, n.end) && sameShape(old, n, shift)) {
+        byStart.delete(from);
+        if (shift !== 0) {
+          shiftSpans(old, shift);
+        }
+        replaceChild(n, old);
+        moved++;
+        continue;
+      }
+    }
+    // A deferred body mentions no socket call: nothing there to put back (nor worth copying).
+    if (isDeferred(n)) {
+      continue;
+    }
+    const children = n.children;
+    for (let i = 0; i < children.length; i++) {
+      if (children[i].children.length > 0) {
+        stack.push(children[i]);
+      }
+    }
+  }
+  return moved;
+}
+
+/**
+ * Same types, field names and spans (moved by `shift`) all the way down. A copy reads the
+ * offsets of named nodes and of first and last children only; the punctuation between has
+ * placeholders (see syntax.ts), so there only the types are compared.
+ */
+function sameShape(old: SNode, now: SNode, shift: number): boolean {
+  const stack: SNode[] = [old, now];
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    const a = stack.pop()!;
+    if (a.type !== b.type || a.field !== b.field || a.missing !== b.missing) {
+      return false;
+    }
+    if (a.named && (a.start + shift !== b.start || a.end + shift !== b.end)) {
+      return false;
+    }
+    const ac = a.children;
+    const bc = b.children;
+    if (ac.length !== bc.length) {
+      return false;
+    }
+    const last = ac.length - 1;
+    for (let i = 0; i <= last; i++) {
+      if ((i === 0 || i === last) && !ac[i].named && (ac[i].start + shift !== bc[i].start || ac[i].end + shift !== bc[i].end)) {
+        return false;
+      }
+      stack.push(ac[i], bc[i]);
+    }
+  }
+  return true;
+}
