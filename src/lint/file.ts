@@ -99,7 +99,8 @@ export class FileFacts implements FileContext {
       this.functions.push(this.moduleInfo());
     }
     // Same-file helpers that always end the process (error_handling(): fputs + exit(1)).
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0, grew = true; round < 3 && grew; round++) {
+      grew = false;
       // A body not copied yet is read only if it names an exit call, an exit macro or a dying helper.
       const names = [...EXIT_CALLS, ...this.exitMacros, ...this.dying].map((n) => /[A-Za-z_]\w*$/.exec(n)?.[0]).filter(Boolean);
       const mentionsExit = new RegExp(`\\b(?:${[...new Set(names)].join('|')})\\b`);
@@ -107,6 +108,7 @@ export class FileFacts implements FileContext {
         if (!this.dying.has(f.name) && f.name !== '<module>' && (!isDeferred(f.body) || mentionsExit.test(this.text.slice(f.body.start, f.body.end)))
           && named(f.body).some((s) => this.isExit(s) && !this.exitsSometimes(s))) {
           this.dying.add(f.name);
+          grew = true;
         }
       }
     }
@@ -231,7 +233,7 @@ export class FileFacts implements FileContext {
     for (const c of calls) {
       if (this.expr.isCall(c)) {
         const callee = this.expr.calleeOf(c);
-        if (EXIT_CALLS.has(callee) || EXIT_CALLS.has(callee.replace(/^::/, '')) || this.exitMacros.has(callee) || this.dying.has(callee)
+        if (EXIT_CALLS.has(callee) || (callee.startsWith('::') && EXIT_CALLS.has(callee.slice(2))) || this.exitMacros.has(callee) || this.dying.has(callee)
           || (this.python && (callee === 'exit' || callee === 'sys.exit' || callee === 'os._exit'))) {
           return true;
         }

@@ -102,18 +102,18 @@ export class Flow {
     const n = this.cfg.nodes.length;
     const ins: (State | undefined)[] = new Array(n);
     ins[this.cfg.entry.id] = this.initial();
-    const work: CfgNode[] = [this.cfg.entry];
-    const queued = new Uint8Array(n);
-    queued[this.cfg.entry.id] = 1;
+    // Nodes wait in reverse postorder: a node runs after the nodes that feed it (loops
+    // aside), so most run once or twice instead of once per change that reaches them.
+    const work = new RankQueue(this.cfg);
+    work.push(this.cfg.entry.id);
     let steps = 0;
     let complete = true;
     // Findings are collected during the fixpoint: each node keeps those of its last
     // evaluation, which saw its final input (any change to that input queues it again).
     const held: ([string, (e: FlowEvents) => void][] | undefined)[] = new Array(n);
     this.reporting = true;
-    while (work.length > 0) {
-      const node = work.pop()!;
-      queued[node.id] = 0;
+    while (work.size > 0) {
+      const node = this.cfg.nodes[work.pop()];
       this.held = held[node.id] = [];
       if ((++steps & 255) === 0 && Date.now() > this.deadline) {
         complete = false;
@@ -129,10 +129,7 @@ export class Flow {
         const merged = prev ? merge(prev, out) : out;
         if (merged !== prev) {
           ins[edge.to.id] = merged;
-          if (!queued[edge.to.id]) {
-            queued[edge.to.id] = 1;
-            work.push(edge.to);
-          }
+          work.push(edge.to.id);
         }
       }
     }
@@ -1635,6 +1632,92 @@ function hasKind(vs: VarState, kinds: Kind[]): boolean {
 /** Do two tokens stand for the same socket (copies of one descriptor)? */
 function sameSocket(a: Tok, b: Tok): boolean {
   return a.site !== undefined && a.site === b.site && a.id === b.id;
+}
+
+/** CFG node ids waiting to run, taken lowest reverse-postorder rank first (a binary heap); each at most once. */
+class RankQueue {
+  private readonly rank: Int32Array;
+  private readonly queued: Uint8Array;
+  private readonly heap: number[] = [];
+
+  constructor(cfg: Cfg) {
+    const n = cfg.nodes.length;
+    this.rank = new Int32Array(n).fill(n);
+    this.queued = new Uint8Array(n);
+    // Postorder by an iterative depth-first walk from the entry, then reversed.
+    const seen = new Uint8Array(n);
+    const order: number[] = [];
+    const stack: [CfgNode, number][] = [[cfg.entry, 0]];
+    seen[cfg.entry.id] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const succ = top[0].succ;
+      if (top[1] < succ.length) {
+        const next = succ[top[1]++].to;
+        if (!seen[next.id]) {
+          seen[next.id] = 1;
+          stack.push([next, 0]);
+        }
+      } else {
+        order.push(top[0].id);
+        stack.pop();
+      }
+    }
+    for (let i = 0; i < order.length; i++) {
+      this.rank[order[i]] = order.length - 1 - i;
+    }
+  }
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(id: number): void {
+    if (this.queued[id]) {
+      return;
+    }
+    this.queued[id] = 1;
+    const heap = this.heap;
+    const r = this.rank[id];
+    let i = heap.length;
+    heap.push(id);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.rank[heap[parent]] <= r) {
+        break;
+      }
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = id;
+  }
+
+  pop(): number {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      const r = this.rank[last];
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= heap.length) {
+          break;
+        }
+        if (child + 1 < heap.length && this.rank[heap[child + 1]] < this.rank[heap[child]]) {
+          child++;
+        }
+        if (this.rank[heap[child]] >= r) {
+          break;
+        }
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = last;
+    }
+    this.queued[top] = 0;
+    return top;
+  }
 }
 
 /** `a` joined with `b`; `a` itself (not a copy) when `b` adds nothing to it. */
