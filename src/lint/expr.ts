@@ -6,6 +6,7 @@ export class Expr {
   private readonly callees = new Map<SNode, string>();
   private readonly argLists = new Map<SNode, SNode[]>();
   private readonly constants = new Map<SNode, number | undefined>();
+  private readonly bases = new Map<string, string>();
   private constantDefines: ReadonlyMap<string, string> | undefined;
 
   constructor(readonly text: string) {}
@@ -72,8 +73,13 @@ export class Expr {
 
   /** The last segment of the callee: `sock.close` -> `close`, `std::move` -> `move`. */
   baseName(callee: string): string {
-    const m = /([A-Za-z_][A-Za-z0-9_]*)$/.exec(callee);
-    return m ? m[1] : callee;
+    let base = this.bases.get(callee);
+    if (base === undefined) {
+      const m = /([A-Za-z_][A-Za-z0-9_]*)$/.exec(callee);
+      base = m ? m[1] : callee;
+      this.bases.set(callee, base);
+    }
+    return base;
   }
 
   /** The receiver of a method call (`sock` in `sock.close()`), if it is a call on an object. */
@@ -170,7 +176,8 @@ export class Expr {
       return this.constants.get(n);
     }
     const u = this.unwrap(n);
-    const c = u ? constantText(this.src(u).replace(/\s+/g, ''), defines, 0) : undefined;
+    const c = !u || NEVER_CONSTANT.has(u.type) ? undefined
+      : constantText(u.type === 'identifier' ? this.src(u) : this.src(u).replace(/\s+/g, ''), defines, 0);
     if (memo) {
       this.constants.set(n, c);
     }
@@ -179,6 +186,11 @@ export class Expr {
 }
 
 const NO_SKIP: ReadonlySet<string> = new Set();
+
+/** Expressions whose text is never a number, a constant's name or a #define's name. */
+const NEVER_CONSTANT: ReadonlySet<string> = new Set(['call_expression', 'call', 'field_expression', 'subscript_expression', 'subscript',
+  'attribute', 'binary_expression', 'binary_operator', 'comparison_operator', 'boolean_operator', 'assignment_expression',
+  'string_literal', 'string', 'pointer_expression', 'argument_list', 'update_expression', 'conditional_expression']);
 
 export function constantText(t: string, defines: ReadonlyMap<string, string> | undefined, depth: number): number | undefined {
   t = t.replace(/^\((.*)\)$/, '$1');
