@@ -21,8 +21,14 @@ export interface SNode {
   parent: SNode | undefined;
 }
 
-/** Type names, field names and namedness per numeric id, read once per language. */
-interface Tables { types: string[]; fields: (string | null)[]; named: boolean[] }
+/**
+ * Punctuation no analysis reads: a copy leaves it out (a quarter of all nodes). A parent whose
+ * first or last child it was takes that token's offset as its own, so every span is the same.
+ */
+const DROPPED_TOKENS: ReadonlySet<string> = new Set(['(', ')', ',', ';', '[', ']', '"']);
+
+/** Type names, field names, namedness and dropped punctuation per numeric id, read once per language. */
+interface Tables { types: string[]; fields: (string | null)[]; named: boolean[]; dropped: boolean[] }
 const tablesCache = new WeakMap<object, Tables>();
 
 function tablesFor(language: TsLanguage): Tables {
@@ -38,7 +44,8 @@ function tablesFor(language: TsLanguage): Tables {
     for (let id = 1; id <= language.fieldCount; id++) {
       fields.push(language.fieldNameForId(id));
     }
-    t = { types, fields, named: namedFlags };
+    const dropped = types.map((type, id) => !namedFlags[id] && DROPPED_TOKENS.has(type));
+    t = { types, fields, named: namedFlags, dropped };
     tablesCache.set(language, t);
   }
   return t;
@@ -335,7 +342,7 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
   /** Stores the children of `current` and of every open node above it (an early return). */
   const flush = (): void => {
     for (;;) {
-      current.children = buf.slice(base);
+      current.children = buf.length > base ? buf.slice(base) : NO_CHILDREN;
       buf.length = base;
       if (current === top) {
         return;
@@ -347,23 +354,37 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
   };
   for (;;) {
     const typeId = w.typeId();
-    const node = new CNode(t.types[typeId] ?? 'ERROR', wantsField ? t.fields[w.fieldId()] ?? '' : '', t.named[typeId] ?? true, current);
-    buf.push(node);
-    if ((++count & 4095) === 0 && Date.now() > deadline) {
-      flush();
-      closeSpans(top);
-      return false;
-    }
-    let leaf = true;
-    if (defer && node.field === 'body' && current.type === 'function_definition') {
-      const start = w.start();
-      const end = w.end();
-      if (defer(start, end)) {
-        const body = new DNode(node.type, node.field, node.named, current, ref, w.index() - ref.index);
-        body.start = start;
-        body.end = end;
-        buf[buf.length - 1] = body;
-        leaf = false;
+    // Dropped punctuation: only its offset counts, where it opens or closes its parent.
+    const dropped = t.dropped[typeId] === true;
+    if (dropped) {
+      if (buf.length === base && current.start < 0) {
+        current.start = w.start();
+      }
+    } else {
+      const node = new CNode(t.types[typeId] ?? 'ERROR', wantsField ? t.fields[w.fieldId()] ?? '' : '', t.named[typeId] ?? true, current);
+      buf.push(node);
+      if ((++count & 4095) === 0 && Date.now() > deadline) {
+        flush();
+        closeSpans(top);
+        return false;
+      }
+      let leaf = true;
+      if (defer && node.field === 'body' && current.type === 'function_definition') {
+        const start = w.start();
+        const end = w.end();
+        if (defer(start, end)) {
+          const body = new DNode(node.type, node.field, node.named, current, ref, w.index() - ref.index);
+          body.start = start;
+          body.end = end;
+          buf[buf.length - 1] = body;
+          leaf = false;
+        } else if (w.first()) {
+          bases.push(base);
+          base = buf.length;
+          current = node;
+          wantsField = FIELD_PARENTS.has(node.type);
+          continue;
+        }
       } else if (w.first()) {
         bases.push(base);
         base = buf.length;
@@ -371,25 +392,27 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
         wantsField = FIELD_PARENTS.has(node.type);
         continue;
       }
-    } else if (w.first()) {
-      bases.push(base);
-      base = buf.length;
-      current = node;
-      wantsField = FIELD_PARENTS.has(node.type);
-      continue;
-    }
-    if (leaf && (node.named || buf.length - base === 1)) {
-      node.start = w.start();
-      node.end = w.end();
-      node.missing = node.start === node.end && w.missing();
-    }
-    while (!w.next()) {
-      const last = buf[buf.length - 1];
-      if (last.end < 0 && last.children.length === 0) {
-        last.end = w.end();
-        last.start = last.end - (last.type.length === 1 ? 1 : 0);
+      if (leaf && (node.named || buf.length - base === 1)) {
+        node.start = w.start();
+        node.end = w.end();
+        node.missing = node.start === node.end && w.missing();
       }
-      current.children = buf.slice(base);
+    }
+    let lastDropped = dropped;
+    while (!w.next()) {
+      if (lastDropped) {
+        if (current.end < 0) {
+          current.end = w.end();
+        }
+      } else if (buf.length > base) {
+        const last = buf[buf.length - 1];
+        if (last.end < 0 && last.children.length === 0) {
+          last.end = w.end();
+          last.start = last.end - (last.type.length === 1 ? 1 : 0);
+        }
+      }
+      lastDropped = false;
+      current.children = buf.length > base ? buf.slice(base) : NO_CHILDREN;
       buf.length = base;
       if (!w.parent() || current === top) {
         finish(current);
@@ -470,6 +493,9 @@ const FIELD_PARENTS = new Set([
  */
 function finish(n: SNode): void {
   const children = n.children;
+  if (children.length === 0) {
+    return;
+  }
   for (let i = 1; i < children.length - 1; i++) {
     const c = children[i];
     if (c.start < 0 && c.children.length === 0) {
