@@ -301,6 +301,9 @@ export class Flow {
   // ---- leaving scopes ----------------------------------------------------------------------
 
   private leave(s: State, leave: Leave): State {
+    if (this.passes(s, leave)) {
+      return s;
+    }
     const back = (leave.kind === 'back' || leave.kind === 'continue') && !!leave.loop;
     const inLoop = (n: SNode | undefined): boolean => !!n && !!leave.loop && leave.loop.start <= n.start && n.end <= leave.loop.end;
     const scoped = (v: string): boolean => {
@@ -412,6 +415,32 @@ export class Flow {
       }
     }
     return next ?? s;
+  }
+
+  /**
+   * Does `leave` change nothing in `s`? True when no variable goes out of scope there and no
+   * token is open, shut down, dropped or at EOF (the only kinds leave() acts on).
+   */
+  private passes(s: State, leave: Leave): boolean {
+    let passes = true;
+    s.forEach((vs, v) => {
+      if (!passes) {
+        return;
+      }
+      if (!leave.leavesFunction) {
+        const block = this.fn.locals.get(v);
+        if (block && leave.scopes.includes(block)) {
+          passes = false;
+          return;
+        }
+      }
+      vs.forEach((t) => {
+        if (t.kind === 'O' || t.kind === 'S' || t.kind === 'D' || t.kind === 'E') {
+          passes = false;
+        }
+      });
+    });
+    return passes;
   }
 
   // ---- loop exits ------------------------------------------------------------------------------
@@ -1645,7 +1674,7 @@ class RankQueue {
     this.rank = new Int32Array(n).fill(n);
     this.queued = new Uint8Array(n);
     // Postorder by an iterative depth-first walk from the entry, then reversed.
-    const seen = new Uint8Array(n);
+    const seen = this.queued;
     const order: number[] = [];
     const stack: [CfgNode, number][] = [[cfg.entry, 0]];
     seen[cfg.entry.id] = 1;
@@ -1666,6 +1695,7 @@ class RankQueue {
     for (let i = 0; i < order.length; i++) {
       this.rank[order[i]] = order.length - 1 - i;
     }
+    seen.fill(0);
   }
 
   get size(): number {
