@@ -103,7 +103,8 @@ export class Expr {
     let a = memo ? memo.argsMemo : this.argLists.get(n);
     if (!a) {
       const list = field(n, 'arguments');
-      a = list ? named(list).filter((x) => x.type !== 'keyword_argument') : [];
+      const all = list ? named(list) : NO_ARGS;
+      a = all.some((x) => x.type === 'keyword_argument') ? all.filter((x) => x.type !== 'keyword_argument') : all;
       if (memo) {
         memo.argsMemo = a;
       } else {
@@ -186,6 +187,7 @@ export class Expr {
 }
 
 const NO_SKIP: ReadonlySet<string> = new Set();
+const NO_ARGS: SNode[] = [];
 
 /** Expressions whose text is never a number, a constant's name or a #define's name. */
 const NEVER_CONSTANT: ReadonlySet<string> = new Set(['call_expression', 'call', 'field_expression', 'subscript_expression', 'subscript',

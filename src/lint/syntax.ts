@@ -562,11 +562,12 @@ export function field(node: SNode, name: string): SNode | undefined {
 
 /**
  * Named children only (skips punctuation, keywords and comments). The list is computed once
- * per node and frozen: the analysis asks for it again and again.
+ * per node (the analysis asks for it again and again); callers must not change it.
  */
 export function named(node: SNode): SNode[] {
   if (node instanceof CNode || node instanceof DNode) {
-    node.namedKids ??= Object.freeze(node.children.filter(isNamedChild)) as SNode[];
+    // Copies leave most punctuation out: often every child is named, and the list is the children.
+    node.namedKids ??= node.children.every(isNamedChild) ? node.children : node.children.filter(isNamedChild);
     return node.namedKids;
   }
   return node.children.filter(isNamedChild);
