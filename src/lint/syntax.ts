@@ -33,7 +33,7 @@ const DROPPED_TOKENS: ReadonlySet<string> = new Set(['(', ')', ',', ';', '[', ']
   'struct', 'union', 'enum', 'const', 'static', 'unsigned', 'signed', 'short', 'long', 'volatile', 'extern', 'inline']);
 
 /** Type names, field names, namedness and dropped punctuation per numeric id, read once per language. */
-interface Tables { types: string[]; fields: (string | null)[]; named: boolean[]; dropped: boolean[] }
+interface Tables { types: string[]; fields: (string | null)[]; named: boolean[]; dropped: boolean[]; exact: boolean[] }
 const tablesCache = new WeakMap<object, Tables>();
 
 function tablesFor(language: TsLanguage): Tables {
@@ -50,7 +50,10 @@ function tablesFor(language: TsLanguage): Tables {
       fields.push(language.fieldNameForId(id));
     }
     const dropped = types.map((type, id) => !namedFlags[id] && DROPPED_TOKENS.has(type));
-    t = { types, fields, named: namedFlags, dropped };
+    // Spans that are not their children's: a directive's closing newline and a string
+    // content's leading characters are in no child.
+    const exact = types.map((type) => type.startsWith('preproc_') || type === 'string_content');
+    t = { types, fields, named: namedFlags, dropped, exact };
     tablesCache.set(language, t);
   }
   return t;
@@ -260,14 +263,15 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infini
       const node = new CNode(type, '', t.named[typeId] ?? true, top);
       kids.push(node);
       top.children = kids;
+      // A top-level node's own offsets are at hand: exact even where no child covers an edge.
+      node.start = start;
+      node.end = end;
       const ref = new TopRef(session, defer ? w.index() : -1);
       if (!walkCopy(session, w, node, defer, ref)) {
         ok = false;
         break;
       }
-      if (node.children.length === 0 && (node.named || kids.length === 1)) {
-        node.start = start;
-        node.end = end;
+      if (node.children.length === 0) {
         node.missing = start === end && w.missing();
       }
       if (defer) {
@@ -374,6 +378,10 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
         return false;
       }
       let leaf = true;
+      if (t.exact[typeId]) {
+        node.start = w.start();
+        node.end = w.end();
+      }
       if (defer && node.field === 'body' && current.type === 'function_definition') {
         const start = w.start();
         const end = w.end();

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type * as TreeSitter from 'web-tree-sitter';
+import { generateC } from '../../../bench/lintSource';
+import { languageFor } from '../../../src/lint/grammars';
+import { copyTree, named, type SNode } from '../../../src/lint/syntax';
+import { grammars, projectRoot } from './helpers';
+
+const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
+
+/**
+ * Walks tree-sitter's named nodes and the copy's named nodes side by side (comments aside):
+ * same types, same spans. The copy leaves punctuation and keywords out, which must change no
+ * named node and no span.
+ */
+function compare(wasm: TreeSitter.Node, copy: SNode, where: string): number {
+  let checked = 0;
+  const stack: [TreeSitter.Node, SNode][] = [[wasm, copy]];
+  while (stack.length > 0) {
+    const [w, c] = stack.pop()!;
+    const at = `${where}: ${w.type} at ${w.startIndex}`;
+    assert.equal(c.type, w.type, at);
+    assert.equal(c.start, w.startIndex, `${at}: start`);
+    assert.equal(c.end, w.endIndex, `${at}: end`);
+    checked++;
+    const wk = w.namedChildren.filter((k): k is TreeSitter.Node => k !== null && k.type !== 'comment');
+    const ck = named(c);
+    assert.deepEqual(ck.map((k) => k.type), wk.map((k) => k.type), `${at}: named children`);
+    wk.forEach((k, i) => stack.push([k, ck[i]]));
+  }
+  return checked;
+}
+
+describe('lint: tree copy', () => {
+  it('has the named nodes and spans tree-sitter has, for every fixture and a generated server', async () => {
+    const g = await grammars();
+    const inputs: [string, string][] = readdirSync(DIR).sort().map((name) => [name, readFileSync(join(DIR, name), 'utf8')]);
+    inputs.push(['generated.c', generateC(1_500, 9)]);
+    let files = 0;
+    let nodes = 0;
+    for (const [name, text] of inputs) {
+      const language = languageFor(name);
+      if (!language) {
+        continue;
+      }
+      const tree = g.parser(language).parse(text)!;
+      try {
+        const copied = copyTree(tree.rootNode);
+        nodes += compare(tree.rootNode, copied.node, name);
+        copied.detach();
+      } finally {
+        tree.delete();
+      }
+      files++;
+    }
+    console.log(`tree copy: ${nodes} named nodes in ${files} files match tree-sitter's`);
+    assert.ok(files > 50 && nodes > 10_000);
+  });
+});
