@@ -25,6 +25,33 @@ type ScanOp = { kind: 'define'; name: string; value: string } | { kind: 'entry';
 /** Scan findings per top-level node; reused nodes (same object after an edit) keep theirs. */
 const SCANNED = new WeakMap<SNode, ScanOp[]>();
 
+/**
+ * One function as the analysis sees it. Read from the function's own subtree only, so a
+ * re-lint that reuses the subtree reuses this too (with the new file's facts for what is
+ * computed on first use: locals and socket names, needed only by functions analyzed).
+ */
+class FnRecord implements FnInfo {
+  isEntry = false;
+  private localsMemo: Map<string, SNode> | undefined;
+  private socketUsedMemo: Set<string> | undefined;
+
+  constructor(readonly name: string, readonly node: SNode, readonly body: SNode, readonly params: string[], readonly isMain: boolean,
+    public facts: FileFacts) {}
+
+  get locals(): Map<string, SNode> {
+    this.localsMemo ??= this.facts.localsOf(this);
+    return this.localsMemo;
+  }
+
+  get socketUsed(): Set<string> {
+    this.socketUsedMemo ??= this.facts.socketUsedOf(this.body);
+    return this.socketUsedMemo;
+  }
+}
+
+/** FnRecords by function node (see FnRecord). */
+const FN_RECORDS = new WeakMap<SNode, FnRecord>();
+
 /** Callee text of every call threadStart recognizes contains one of these. */
 const THREADISH = /thread|Thread|async|submit|run_in_executor|Process/;
 
@@ -245,6 +272,12 @@ export class FileFacts implements FileContext {
   };
 
   private fnInfo(n: SNode): FnInfo | undefined {
+    // A function node a re-lint reused (its text unchanged) keeps what was read from it.
+    const known = FN_RECORDS.get(n);
+    if (known) {
+      known.facts = this;
+      return known;
+    }
     const x = this.expr;
     const body = field(n, 'body');
     if (!body) {
@@ -281,28 +314,23 @@ export class FileFacts implements FileContext {
         }
       }
     }
-    // Computed on first use: only the functions the path analysis runs on need them.
-    let locals: Map<string, SNode> | undefined;
-    let socketUsed: Set<string> | undefined;
-    const computeLocals = (): Map<string, SNode> => {
-      const m = this.locals(body);
-      for (const p of params) {
-        m.set(p, body);
-      }
-      return m;
-    };
-    const computeSocketUsed = (): Set<string> => this.socketUsed(body);
-    return {
-      name, node: n, body, params, isMain: MAIN_NAMES.has(name), isEntry: false,
-      get locals(): Map<string, SNode> {
-        locals ??= computeLocals();
-        return locals;
-      },
-      get socketUsed(): Set<string> {
-        socketUsed ??= computeSocketUsed();
-        return socketUsed;
-      },
-    };
+    const record = new FnRecord(name, n, body, params, MAIN_NAMES.has(name), this);
+    FN_RECORDS.set(n, record);
+    return record;
+  }
+
+  /** Locals of a function, its parameters among them (see FnInfo.locals). */
+  localsOf(fn: FnInfo): Map<string, SNode> {
+    const m = this.locals(fn.body);
+    for (const p of fn.params) {
+      m.set(p, fn.body);
+    }
+    return m;
+  }
+
+  /** Names used as a socket in a function's body (see FnInfo.socketUsed). */
+  socketUsedOf(body: SNode): Set<string> {
+    return this.socketUsed(body);
   }
 
   private moduleInfo(): FnInfo {
