@@ -112,9 +112,11 @@ export class Flow {
     // evaluation, which saw its final input (any change to that input queues it again).
     const held: ([string, (e: FlowEvents) => void][] | undefined)[] = new Array(n);
     this.reporting = true;
+    this.held = held;
     while (work.size > 0) {
       const node = this.cfg.nodes[work.pop()];
-      this.held = held[node.id] = [];
+      held[node.id] = undefined;
+      this.heldId = node.id;
       if ((++steps & 255) === 0 && Date.now() > this.deadline) {
         complete = false;
         break;
@@ -123,7 +125,12 @@ export class Flow {
         complete = false;
         break;
       }
-      for (const [edge, out] of this.outs(node, ins[node.id]!)) {
+      const input = ins[node.id]!;
+      const after = this.enter(node, input);
+      const succ = node.succ;
+      for (let i = 0; i < succ.length; i++) {
+        const edge = succ[i];
+        const out = this.along(node, edge, input, after);
         const prev = ins[edge.to.id];
         // merge() returns `prev` itself when `out` adds nothing: no change, no copy.
         const merged = prev ? merge(prev, out) : out;
@@ -141,7 +148,9 @@ export class Flow {
         }
       } else if (ins[node.id]) {
         // Stopped early: inputs are not final, report what the states reached so far show.
-        this.outs(node, ins[node.id]!);
+        const input = ins[node.id]!;
+        const after = this.enter(node, input);
+        node.succ.forEach((edge) => this.along(node, edge, input, after));
       }
     }
     return { events: this.events, complete };
@@ -155,26 +164,32 @@ export class Flow {
     return s;
   }
 
-  private outs(node: CfgNode, input: State): [CfgNode['succ'][number], State][] {
+  /** The state after `node`'s own effects (its statement or condition). */
+  private enter(node: CfgNode, input: State): State {
     this.current = node;
-    const after = this.transfer(node, input);
-    let raised: State | undefined;
-    return node.succ.map((edge) => {
-      let s = edge.exc ? (raised ??= this.raising(node, input, after)) : after;
-      if (edge.truth !== undefined && node.ast) {
-        s = this.refine(s, node.ast, edge.truth);
-      }
-      if (edge.leave) {
-        s = this.leave(s, edge.leave);
-      }
-      if (edge.loopExit) {
-        s = this.tagLoop(s, 'x', edge.loopExit);
-      } else if (edge.leave?.kind === 'break' && edge.leave.loop) {
-        s = this.tagLoop(s, 'b', edge.leave.loop);
-      }
-      return [edge, s];
-    });
+    this.raised = undefined;
+    return this.transfer(node, input);
   }
+
+  /** The state `edge` carries out of `node` (entered with `input`, left with `after`). */
+  private along(node: CfgNode, edge: CfgNode['succ'][number], input: State, after: State): State {
+    let s = edge.exc ? (this.raised ??= this.raising(node, input, after)) : after;
+    if (edge.truth !== undefined && node.ast) {
+      s = this.refine(s, node.ast, edge.truth);
+    }
+    if (edge.leave) {
+      s = this.leave(s, edge.leave);
+    }
+    if (edge.loopExit) {
+      s = this.tagLoop(s, 'x', edge.loopExit);
+    } else if (edge.leave?.kind === 'break' && edge.leave.loop) {
+      s = this.tagLoop(s, 'b', edge.leave.loop);
+    }
+    return s;
+  }
+
+  /** The state on exception edges out of the node being evaluated, once asked. */
+  private raised: State | undefined;
 
   /**
    * The state on an exception edge out of a try body: the statement's calls ran, but an
@@ -289,14 +304,16 @@ export class Flow {
    */
   private emit(tag: string, push: (e: FlowEvents) => void): void {
     if (this.held) {
-      this.held.push([tag, push]);
+      (this.held[this.heldId] ??= []).push([tag, push]);
     } else if (!this.seen.has(tag)) {
       this.seen.add(tag);
       push(this.events);
     }
   }
 
-  private held: [string, (e: FlowEvents) => void][] | undefined;
+  /** While the fixpoint runs: each node's findings from its last evaluation, and the node being evaluated. */
+  private held: ([string, (e: FlowEvents) => void][] | undefined)[] | undefined;
+  private heldId = 0;
 
   // ---- leaving scopes ----------------------------------------------------------------------
 
@@ -1665,37 +1682,51 @@ function sameSocket(a: Tok, b: Tok): boolean {
 
 /** CFG node ids waiting to run, taken lowest reverse-postorder rank first (a binary heap); each at most once. */
 class RankQueue {
+  /** Scratch shared by every queue (one Flow runs at a time, never nested): ranks, queued flags, the depth-first stacks. */
+  private static rankBuf = new Int32Array(256);
+  private static queuedBuf = new Uint8Array(256);
+  private static readonly nodeStack: CfgNode[] = [];
+  private static readonly edgeStack: number[] = [];
   private readonly rank: Int32Array;
   private readonly queued: Uint8Array;
   private readonly heap: number[] = [];
 
   constructor(cfg: Cfg) {
     const n = cfg.nodes.length;
-    this.rank = new Int32Array(n).fill(n);
-    this.queued = new Uint8Array(n);
-    // Postorder by an iterative depth-first walk from the entry, then reversed.
+    if (RankQueue.rankBuf.length < n) {
+      RankQueue.rankBuf = new Int32Array(n * 2);
+      RankQueue.queuedBuf = new Uint8Array(n * 2);
+    }
+    this.rank = RankQueue.rankBuf;
+    this.queued = RankQueue.queuedBuf;
+    this.rank.fill(n, 0, n);
+    this.queued.fill(0, 0, n);
+    // Postorder by an iterative depth-first walk from the entry, numbered from the end: the
+    // reverse postorder rank. Unreachable nodes keep rank n (never queued anyway).
     const seen = this.queued;
-    const order: number[] = [];
-    const stack: [CfgNode, number][] = [[cfg.entry, 0]];
+    const nodes = RankQueue.nodeStack;
+    const edges = RankQueue.edgeStack;
+    nodes.push(cfg.entry);
+    edges.push(0);
     seen[cfg.entry.id] = 1;
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      const succ = top[0].succ;
-      if (top[1] < succ.length) {
-        const next = succ[top[1]++].to;
-        if (!seen[next.id]) {
-          seen[next.id] = 1;
-          stack.push([next, 0]);
+    let next = n;
+    while (nodes.length > 0) {
+      const top = nodes.length - 1;
+      const succ = nodes[top].succ;
+      if (edges[top] < succ.length) {
+        const to = succ[edges[top]++].to;
+        if (!seen[to.id]) {
+          seen[to.id] = 1;
+          nodes.push(to);
+          edges.push(0);
         }
       } else {
-        order.push(top[0].id);
-        stack.pop();
+        this.rank[nodes[top].id] = --next;
+        nodes.pop();
+        edges.pop();
       }
     }
-    for (let i = 0; i < order.length; i++) {
-      this.rank[order[i]] = order.length - 1 - i;
-    }
-    seen.fill(0);
+    this.queued.fill(0, 0, n);
   }
 
   get size(): number {
