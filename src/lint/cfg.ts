@@ -73,7 +73,8 @@ export class CfgBuilder {
     const scopes = this.python ? [] : [body];
     const ctx: Ctx = { scopes, handlers: [], finallies: [] };
     const fall = this.leaveNode({ kind: this.isMain ? 'exit' : 'fall', at: fnEnd, scopes, leavesFunction: true }, this.exitNode);
-    if (!this.python) {
+    // Labels matter only as goto targets: a body without `goto` is not searched for them.
+    if (!this.python && this.text.slice(body.start, body.end).includes('goto')) {
       this.collectLabels(body);
     }
     entry.succ.push({ to: this.seq(named(body), fall, ctx) });
