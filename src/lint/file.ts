@@ -44,7 +44,7 @@ class FnRecord implements FnInfo {
   }
 
   get socketUsed(): Set<string> {
-    this.socketUsedMemo ??= this.facts.socketUsedOf(this.body);
+    this.socketUsedMemo ??= this.facts.socketUsed(this.body);
     return this.socketUsedMemo;
   }
 }
@@ -328,11 +328,6 @@ export class FileFacts implements FileContext {
     return m;
   }
 
-  /** Names used as a socket in a function's body (see FnInfo.socketUsed). */
-  socketUsedOf(body: SNode): Set<string> {
-    return this.socketUsed(body);
-  }
-
   private moduleInfo(): FnInfo {
     return {
       name: '<module>', node: this.root, body: this.root, params: [], locals: this.locals(this.root),
@@ -387,7 +382,8 @@ export class FileFacts implements FileContext {
     return out;
   }
 
-  private socketUsed(body: SNode): Set<string> {
+  /** Names used as a socket in a function's body (see FnInfo.socketUsed). */
+  socketUsed(body: SNode): Set<string> {
     const x = this.expr;
     const out = new Set<string>();
     visit(body, (n) => {

@@ -4,7 +4,7 @@ import { analyze, type FlowCache, type LintOptions } from './analyzer';
 import { deferBody } from './file';
 import type { Grammars, LintLanguage } from './grammars';
 import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
-import { transplantFunctions } from './transplant';
+import { movedBy, transplantFunctions } from './transplant';
 import type { Finding, LintResult, Notice } from './types';
 
 // require(): see grammars.ts (esbuild must pick the package's CommonJS build).
@@ -198,17 +198,9 @@ function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]
   for (const c of old.node.children) {
     byStart.set(c.start, c);
   }
-  const delta = change.newEndIndex - change.oldEndIndex;
   return (type, start, end) => {
-    let shift: number;
-    if (end < change.startIndex) {
-      shift = 0;
-    } else if (start > change.newEndIndex) {
-      shift = delta;
-    } else {
-      return undefined;
-    }
-    if (changed.some((r) => r.startIndex <= end && start <= r.endIndex)) {
+    const shift = movedBy(start, end, change);
+    if (shift === undefined || changed.some((r) => r.startIndex <= end && start <= r.endIndex)) {
       return undefined;
     }
     const node = byStart.get(start - shift);

@@ -297,6 +297,7 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infini
   };
 }
 
+/** Is a copy walking a tree now (see withWalk)? */
 let walking = false;
 
 /** Runs `fn` with a walker at `root` (or at its descendant number `index`), then frees the cursor. */
@@ -348,17 +349,29 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
   let current: CNode | DNode = top;
   let count = 0;
   let wantsField = FIELD_PARENTS.has(top.type);
-  /** Stores the children of `current` and of every open node above it (an early return). */
+  /** The walk went down into `node`: its children come next. */
+  const down = (node: CNode): void => {
+    bases.push(base);
+    base = buf.length;
+    current = node;
+    wantsField = FIELD_PARENTS.has(node.type);
+  };
+  /** Stores `current`'s children, exact size. */
+  const store = (): void => {
+    current.children = buf.length > base ? buf.slice(base) : NO_CHILDREN;
+    buf.length = base;
+  };
+  /** The walk went back up from `current` to its parent. */
+  const up = (): void => {
+    current = current.parent as CNode | DNode;
+    base = bases.pop()!;
+    wantsField = FIELD_PARENTS.has(current.type);
+  };
+  /** Stores the children of `current` and of every open node above it, up to `top` (an early return). */
   const flush = (): void => {
-    for (;;) {
-      current.children = buf.length > base ? buf.slice(base) : NO_CHILDREN;
-      buf.length = base;
-      if (current === top) {
-        return;
-      }
+    for (store(); current !== top; store()) {
       finish(current);
-      current = current.parent as CNode | DNode;
-      base = bases.pop()!;
+      up();
     }
   };
   for (;;) {
@@ -377,38 +390,32 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
         closeSpans(top);
         return false;
       }
-      let leaf = true;
       if (t.exact[typeId]) {
         node.start = w.start();
         node.end = w.end();
       }
+      let deferred = false;
       if (defer && node.field === 'body' && current.type === 'function_definition') {
         const start = w.start();
         const end = w.end();
-        if (defer(start, end)) {
+        deferred = defer(start, end);
+        if (deferred) {
           const body = new DNode(node.type, node.field, node.named, current, ref, w.index() - ref.index);
           body.start = start;
           body.end = end;
           buf[buf.length - 1] = body;
-          leaf = false;
-        } else if (w.first()) {
-          bases.push(base);
-          base = buf.length;
-          current = node;
-          wantsField = FIELD_PARENTS.has(node.type);
+        }
+      }
+      if (!deferred) {
+        if (w.first()) {
+          down(node);
           continue;
         }
-      } else if (w.first()) {
-        bases.push(base);
-        base = buf.length;
-        current = node;
-        wantsField = FIELD_PARENTS.has(node.type);
-        continue;
-      }
-      if (leaf && (node.named || buf.length - base === 1)) {
-        node.start = w.start();
-        node.end = w.end();
-        node.missing = node.start === node.end && w.missing();
+        if (node.named || buf.length - base === 1) {
+          node.start = w.start();
+          node.end = w.end();
+          node.missing = node.start === node.end && w.missing();
+        }
       }
     }
     let lastDropped = dropped;
@@ -425,22 +432,17 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
         }
       }
       lastDropped = false;
-      current.children = buf.length > base ? buf.slice(base) : NO_CHILDREN;
-      buf.length = base;
+      store();
+      finish(current);
       if (!w.parent() || current === top) {
-        finish(current);
         if (current !== top) {
-          current = current.parent as CNode | DNode;
-          base = bases.pop()!;
+          up();
           flush();
           finish(top);
         }
         return true;
       }
-      finish(current);
-      current = current.parent as CNode | DNode;
-      base = bases.pop()!;
-      wantsField = FIELD_PARENTS.has(current.type);
+      up();
     }
   }
 }

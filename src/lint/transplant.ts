@@ -4,6 +4,17 @@ import { field, hasPendingBody, isDeferred, isPending, replaceChild, shiftSpans,
 export interface EditSpan { startIndex: number; oldEndIndex: number; newEndIndex: number }
 
 /**
+ * How far the edit moved a span of the new text that lies wholly before or after it (0 or the
+ * edit's length change); undefined for a span that touches the edited text.
+ */
+export function movedBy(start: number, end: number, edit: EditSpan): number | undefined {
+  if (end < edit.startIndex) {
+    return 0;
+  }
+  return start > edit.newEndIndex ? edit.newEndIndex - edit.oldEndIndex : undefined;
+}
+
+/**
  * Puts back into a fresh copy the function definitions of the previous copy whose text an
  * edit left as it was, in place of their new copies, so their path analysis is reused.
  *
@@ -18,17 +29,17 @@ export function transplantFunctions(fresh: readonly SNode[], previous: Iterable<
   if (byStart.size === 0) {
     return 0;
   }
-  const delta = edit.newEndIndex - edit.oldEndIndex;
   let moved = 0;
   const stack: SNode[] = [...fresh];
   while (stack.length > 0) {
     const n = stack.pop()!;
     // A body the new copy deferred mentions no socket call: it needs no analysis to reuse.
-    if (n.type === 'function_definition' && !isPending(field(n, 'body'))) {
-      const shift = n.end < edit.startIndex ? 0 : n.start > edit.newEndIndex ? delta : undefined;
-      const old = shift === undefined ? undefined : byStart.get(n.start - shift);
-      const from = n.start - (shift ?? 0);
-      if (old && shift !== undefined && old.type === n.type && old.start === from && old.end === n.end - shift && !hasPendingBody(old)
+    const shift = n.type === 'function_definition' && !isPending(field(n, 'body')) ? movedBy(n.start, n.end, edit) : undefined;
+    if (shift !== undefined) {
+      const from = n.start - shift;
+      const old = byStart.get(from);
+      // old.start === from: not a function some reused node moved already.
+      if (old && old.start === from && old.end === n.end - shift && !hasPendingBody(old)
         && oldText.slice(old.start, old.end) === text.slice(n.start, n.end) && sameShape(old, n, shift)) {
         byStart.delete(from);
         if (shift !== 0) {
