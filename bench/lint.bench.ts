@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { lintText } from '../src/lint/analyzer';
 import { Grammars } from '../src/lint/grammars';
 import { DocumentLinter, replacement } from '../src/lint/incremental';
-import { generateC } from './lintSource';
+import { generateC, pickLine, rng } from './lintSource';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CPPCHECK_RUNS = 3;
@@ -79,14 +79,7 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
 /** A one-line edit: retype a number, add or drop a statement, comment a line out, insert a character. */
 function lineEdit(text: string, r: () => number): { start: number; end: number; inserted: string } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-    starts.push(i + 1);
-  }
-  const line = Math.floor(r() * (starts.length - 1));
-  const start = starts[line];
-  const end = starts[line + 1] - 1;
-  const old = text.slice(start, end);
+  const { start, end, old } = pickLine(text, r);
   switch (Math.floor(r() * 5)) {
     case 0:
       return { start, end, inserted: old.replace(/\d+/, (d) => String(Number(d) + 1)) };
@@ -174,11 +167,7 @@ async function main(): Promise<number> {
     console.log(`(b) CLI end to end, cold (node dist/cli.js lint --format json): median ${ms(coldMs)} wall, ${ms(coldCpu)} CPU, of ${CLI_RUNS} (${cold.map((x) => x.wall.toFixed(0)).join(', ')})`);
     console.log(`    cppcheck / ours = ${coldRatio.toFixed(1)}x wall (${(cppCpu / coldCpu).toFixed(1)}x CPU)   target >= 5x   ${verdict(coldRatio >= 5)}`);
 
-    let seed = 99;
-    const r = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed / 0x7fffffff;
-    };
+    const r = rng(99);
     // Each edit is made to the clean file and then undone (two one-line edits, both timed),
     // so every re-lint sees one edit's worth of change, as while typing in one place.
     const small = generateC(2_000, 5);

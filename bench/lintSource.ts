@@ -7,11 +7,23 @@
  */
 
 /** A small deterministic PRNG (same sequence on every run). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   return () => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed / 0x7fffffff;
   };
+}
+
+/** A line of `text` picked with `r`: where it starts and ends (without its newline), and its text. */
+export function pickLine(text: string, r: () => number): { start: number; end: number; old: string } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
+  const line = Math.floor(r() * (starts.length - 1));
+  const start = starts[line];
+  const end = starts[line + 1] - 1;
+  return { start, end, old: text.slice(start, end) };
 }
 
 const HEADER = `#include <arpa/inet.h>

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateC } from '../../../bench/lintSource';
+import { generateC, pickLine, rng } from '../../../bench/lintSource';
 import { lintText } from '../../../src/lint/analyzer';
 import { languageFor, type LintLanguage } from '../../../src/lint/grammars';
 import { DocumentLinter, replacement } from '../../../src/lint/incremental';
@@ -15,24 +15,9 @@ const { Edit } = require('web-tree-sitter') as typeof TreeSitter;
 
 const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
 
-/** A small deterministic PRNG so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-}
-
 /** One-line edits of the kinds a user makes: retype a line, add or drop a statement, comment out, break a brace. */
 function lineEdit(text: string, r: () => number): { start: number; end: number; inserted: string } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-    starts.push(i + 1);
-  }
-  const line = Math.floor(r() * (starts.length - 1));
-  const start = starts[line];
-  const end = starts[line + 1] - 1;
-  const old = text.slice(start, end);
+  const { start, end, old } = pickLine(text, r);
   const indent = /^\s*/.exec(old)![0];
   switch (Math.floor(r() * 7)) {
     case 0:
