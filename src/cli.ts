@@ -2,6 +2,17 @@
 import './cli/l10nSetup';
 import { main } from './cli/main';
 
+// A reader that stops early (`socket-lifecycle lint . | head`) closes the pipe: end quietly, as
+// command-line tools do, rather than die on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') {
+      throw error;
+    }
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const interrupted = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
   process.once('SIGTERM', () => resolve());

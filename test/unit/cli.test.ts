@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -23,6 +23,18 @@ describe('socket-lifecycle CLI (built dist/cli.js)', () => {
     const r = spawnSync('node', [CLI, 'frobnicate'], { encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('ends quietly when the reader closes the pipe early (`... | head`)', async () => {
+    // The read end is closed before the CLI writes its report: every write fails with EPIPE.
+    const child = spawn(process.execPath, [CLI, 'lint', '--format', 'json', join(ROOT, 'test', 'fixtures', 'lint')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    assert.equal(signal, null);
+    assert.equal(stderr, '');
+    assert.equal(code, 1); // the fixtures have findings: the exit code still says so
   });
 
   it('exits 2 with usage when called with no command', () => {
