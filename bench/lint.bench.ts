@@ -167,6 +167,18 @@ async function main(): Promise<number> {
     console.log(`(b) CLI end to end, cold (node dist/cli.js lint --format json): median ${ms(coldMs)} wall, ${ms(coldCpu)} CPU, of ${CLI_RUNS} (${cold.map((x) => x.wall.toFixed(0)).join(', ')})`);
     console.log(`    cppcheck / ours = ${coldRatio.toFixed(1)}x wall (${(cppCpu / coldCpu).toFixed(1)}x CPU)   target >= 5x   ${verdict(coldRatio >= 5)}`);
 
+    // Not a target of the issue: how a run on a file of everyday size compares (the CLI keeps
+    // small runs on the baseline wasm tier, see src/cli/wasmTier.ts).
+    const smallFile = join(dir, 'small.c');
+    writeFileSync(smallFile, generateC(1_500, 3));
+    const smallCpp: number[] = [];
+    const smallCli: number[] = [];
+    for (let i = 0; i < CLI_RUNS; i++) {
+      smallCpp.push((await timeProcess('cppcheck', ['--enable=all', '--library=posix', '-q', smallFile], [0])).wall);
+      smallCli.push((await timeProcess(process.execPath, [cli, 'lint', '--format', 'json', smallFile], [0, 1])).wall);
+    }
+    console.log(`    the same on a 1,500-line file: CLI median ${ms(median(smallCli))}, cppcheck ${ms(median(smallCpp))}, cppcheck / ours = ${(median(smallCpp) / median(smallCli)).toFixed(1)}x (for information)`);
+
     const r = rng(99);
     // Each edit is made to the clean file and then undone (two one-line edits, both timed),
     // so every re-lint sees one edit's worth of change, as while typing in one place.

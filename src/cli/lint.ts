@@ -7,6 +7,7 @@ import { Grammars, languageFor, type LintLanguage } from '../lint/grammars';
 import { toJson, toSarif } from '../lint/report';
 import type { Finding } from '../lint/types';
 import { type CliCommand, parseFlags, UsageError } from './command';
+import { chooseWasmTier } from './wasmTier';
 
 declare const SOCKET_LIFECYCLE_VERSION: string;
 
@@ -60,6 +61,7 @@ export const lintCommand: CliCommand = {
     }
     // Only the grammars these files need: compiling the others is most of a cold start's load.
     const languages = files.map((f) => languageFor(f)).filter((l): l is LintLanguage => l !== undefined);
+    chooseWasmTier(files.reduce((bytes, f) => bytes + statSync(f).size, 0));
     const grammars = await Grammars.load(join(__dirname, 'grammars'), languages);
     const results: { file: string; uri: string; findings: Finding[] }[] = [];
     let total = 0;
