@@ -68,6 +68,8 @@ export const lintCommand: CliCommand = {
     for (const file of files) {
       const language = languageFor(file);
       if (!language) {
+        // Only a file named on the command line gets here (a folder's search keeps just these languages).
+        io.stderr.write(l10n.t('{path}: skipped, not a C, C++ or Python file (.c .h .cc .cpp .cxx .hpp .hh .py)', { path: file }) + '\n');
         continue;
       }
       const r = lintText(grammars, readFileSync(file, 'utf8'), language, { timeoutMs: 10_000 });

@@ -37,6 +37,13 @@ describe('socket-lifecycle CLI (built dist/cli.js)', () => {
     assert.equal(code, 1); // the fixtures have findings: the exit code still says so
   });
 
+  it('lint says which named file it skipped (not C, C++ or Python)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'lint', join('test', 'fixtures', 'workspace', 'README.md')], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.match(r.stderr, /README\.md: skipped, not a C, C\+\+ or Python file/);
+    assert.match(r.stdout, /0 finding\(s\) in 0 file\(s\)/);
+  });
+
   it('exits 2 with usage when called with no command', () => {
     const r = spawnSync('node', [CLI], { encoding: 'utf8' });
     assert.equal(r.status, 2);
