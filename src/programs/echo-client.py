@@ -18,9 +18,8 @@ from echo_common import (BUFFER_SIZE, errno_name, event, family_of, format_addre
                          report_error, say, send_all, set_keepalive, set_linger_zero)
 
 
-def connect(o):
-    family = family_of(o.host, "echo-client")
-    sock = socket.socket(family, socket.SOCK_STREAM)
+def connect(sock, o):
+    """Sets the options, then connect(). Returns False (after saying why) if a call failed."""
     target = format_address((o.host, o.port))
     try:
         # Options set before connect() apply to the connection from its first segment.
@@ -35,12 +34,11 @@ def connect(o):
             say(f"connect() to {target} failed: {errno_name(err.errno)} ({os.strerror(err.errno)})")
             raise
     except OSError:
-        sock.close()
-        return None
+        return False
     local = format_address(sock.getsockname())
     event("connect", local=local, peer=target, ok=True)
     say(f"connected to {target} from {local}")
-    return sock
+    return True
 
 
 def write_stdout(data):
@@ -51,9 +49,10 @@ def write_stdout(data):
 
 def main():
     o = parse_options(sys.argv[1:], server=False)
-    sock = connect(o)
-    if sock is None:
-        return 1
+    family = family_of(o.host, "echo-client")
+    # SIGTERM behaves like Ctrl+C: both end up in the KeyboardInterrupt handler below,
+    # which covers everything from socket() on, so a Ctrl+C while connect() is still
+    # waiting for the server closes the socket and exits with 130 too.
     stop_signal = ["SIGINT"]
 
     def on_term(_sig, _frame):
@@ -61,10 +60,15 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+    sock = None
     stdin = sys.stdin.fileno()
     stdin_done = False
     status = 0
     try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        if not connect(sock, o):
+            sock.close()
+            return 1
         while True:
             ready, _, _ = select.select([sock] if stdin_done else [sock, stdin], [], [])
             if sock in ready:
@@ -114,9 +118,10 @@ def main():
         event("signal", sig=stop_signal[0])
         say(f"interrupted ({stop_signal[0]}): closing the connection")
         status = 130 if stop_signal[0] == "SIGINT" else 143
-    sock.close()
-    event("close", sock="conn")
-    say("closed" + (" (SO_LINGER 0: sent RST)" if o.linger_zero else ""))
+    if sock is not None:
+        sock.close()
+        event("close", sock="conn")
+        say("closed" + (" (SO_LINGER 0: sent RST)" if o.linger_zero else ""))
     return status
 
 

@@ -8,6 +8,7 @@ import { programArgs } from '../../../src/lab/echoOptions';
 import { pickFreePorts } from '../../../src/lab/lessons/ports';
 import { EchoPrograms } from '../../../src/lab/programs';
 import { type ConcreteRuntime, detectRuntime, systemEnvironment } from '../../../src/lab/runtimes';
+import type { SocketRow } from '../../../src/sockets/types';
 import { PROGRAMS, source, tempStorage } from '../lab/helpers';
 
 const RUNTIMES: ConcreteRuntime[] = ['c', 'python', 'node'];
@@ -76,6 +77,34 @@ async function runOnce(programs: EchoPrograms, args: string[], kind: 'server' | 
     return { code: exit?.code ?? null, output: p.output, events: p.events };
   } finally {
     p.dispose();
+  }
+}
+
+/**
+ * A listener that never calls accept(): listen(0) and one queued connection fill its accept
+ * queue, so Linux drops every further SYN and a client's connect() keeps waiting (SYN_SENT).
+ * Reports its port as a fd-3 "listen" event, so an EchoProcess can run it.
+ */
+const FULL_LISTENER = [
+  'import json, os, socket, sys',
+  'listener = socket.socket()',
+  'listener.bind(("127.0.0.1", 0))',
+  'listener.listen(0)',
+  'port = listener.getsockname()[1]',
+  'queued = socket.create_connection(("127.0.0.1", port))',
+  'os.write(3, (json.dumps({"ev": "listen", "port": port}) + "\\n").encode())',
+  'sys.stdin.read()',
+].join('\n');
+
+/** Polls the socket table until `match` finds a row on `port`, for up to `timeoutMs`. */
+async function waitForSocket(port: number, match: (row: SocketRow) => boolean, timeoutMs: number): Promise<SocketRow | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = (await source.read([port])).rows.find(match);
+    if (row || Date.now() > deadline) {
+      return row;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -157,6 +186,44 @@ describe('echo programs in C, Python and Node', { skip: process.platform === 'wi
       assert.equal(r.code, 1);
       assert.equal(r.output, `connect() to 127.0.0.1:${port} failed: ECONNREFUSED (Connection refused)\n`);
       assert.deepEqual(r.events.map(({ t: _t, ...e }) => e), [{ ev: 'connect', peer: `127.0.0.1:${port}`, ok: false, errno: 'ECONNREFUSED' }]);
+    });
+  }
+
+  // The Python client once left its KeyboardInterrupt handler out of socket()/connect(): a
+  // Ctrl+C there printed a traceback and killed it by SIGINT. A connect() that cannot finish
+  // keeps the client in that window for as long as the test needs. (The C client differs:
+  // its connect() returns EINTR, reported as a failed connect with exit 1.)
+  for (const runtime of ['python', 'node'] as const) {
+    it(`${runtime}: Ctrl+C while connect() waits closes the socket and exits 130`, { skip: process.platform !== 'linux' && 'needs Linux accept-queue behaviour' }, async () => {
+      const python = programs.get('python')!.command('server', []).file;
+      const holder = new EchoProcess('holder', { runtime: 'python', kind: 'server', file: python, args: ['-c', FULL_LISTENER], env: {} });
+      try {
+        const listen = await holder.waitForEvent((e) => e.ev === 'listen', 5000);
+        assert.ok(listen, `the full listener starts: ${holder.output}`);
+        const port = Number(listen.port);
+        const client = new EchoProcess('client', programs.get(runtime)!.command('client', ['--port', String(port), '--linger-zero']));
+        try {
+          const waiting = await waitForSocket(port, (r) => r.state === 'SYN_SENT' && r.remote.port === port, 5000);
+          assert.ok(waiting, `the client waits in connect(): ${client.output}`);
+          client.interrupt();
+          const exit = await client.waitForExit(5000);
+          assert.deepEqual(exit, { code: 130, signal: null }, client.output);
+          assert.equal(client.output, 'interrupted (SIGINT): closing the connection\nclosed (SO_LINGER 0: sent RST)\n');
+          assert.deepEqual(client.events.map(({ t: _t, ...e }) => e), [
+            { ev: 'setsockopt', sock: 'conn', opt: 'SO_LINGER', value: 0, ok: true },
+            { ev: 'signal', sig: 'SIGINT' },
+            { ev: 'close', sock: 'conn' },
+          ]);
+        } finally {
+          client.dispose();
+        }
+        await holder.stop();
+        const left = await waitForSocket(port, (r) => r.state !== 'TIME_WAIT' && (r.local.port === port || r.remote.port === port), 0);
+        assert.equal(left, undefined, 'nothing but TIME_WAIT is left on the port');
+      } finally {
+        await holder.stop();
+        holder.dispose();
+      }
     });
   }
 
