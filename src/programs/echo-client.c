@@ -43,6 +43,10 @@ static int connect_to_server(void)
     format_address(&addr, target, sizeof target);
     if (connect(fd, (struct sockaddr *)&addr, len) == -1) {
         int err = errno;
+        if (err == EINTR && interrupted) {
+            /* Ctrl+C while connect() still waits: main() reports it and closes the socket. */
+            return fd;
+        }
         event("connect", "\"peer\":\"%s\",\"ok\":false,\"errno\":\"%s\"", target, errno_name(err));
         fprintf(stderr, "connect() to %s failed: %s (%s)\n", target, errno_name(err), strerror(err));
         close(fd);

@@ -83,7 +83,9 @@ function finish(status) {
   // Exit once the socket is really closed (see echo-server.mjs), at most a second later.
   socket.once('close', () => process.exit(status));
   setTimeout(() => process.exit(status), 1000);
-  if (o.lingerZero) {
+  // resetAndDestroy() on a socket still connecting waits for the connection before it acts;
+  // with no connection yet there is nothing to reset, so destroy() it now (as C's close() does).
+  if (o.lingerZero && !socket.connecting) {
     socket.resetAndDestroy();
   } else {
     socket.destroy();
