@@ -2,9 +2,9 @@
 // installs it into a fresh code-server like a user would, opens a copy of the test workspace
 // in headless Chromium, drives the UI from the command palette, and writes small PNGs to
 // media/screenshots/. Run: `npm run screenshots` (add --no-package to reuse socket-lifecycle.vsix,
-// --only=panel,terminal,lint,simulate to take some of the shots).
+// --only=panel,terminal,lint,simulate,panel-light to take some of the shots).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,16 +37,26 @@ async function runCommand(page, text) {
     // Focus was inside a webview, which keeps F1: give it back to the workbench.
     await page.keyboard.press('Control+Shift+P');
     if (!(await input.waitFor({ timeout: 3000 }).then(() => true, () => false))) {
-      // Last resort: a click on the Explorer icon puts the focus in the workbench for sure.
+      // Last resort: a click on the activity bar's first item puts the focus in the workbench for sure.
       await page.locator('.part.activitybar .action-item a').first().click();
       await page.keyboard.press('F1');
     }
     await input.waitFor({ timeout: 15_000 });
   }
   await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout: 15_000 });
   await sleep(400);
-  await page.keyboard.press('Enter');
+  // The first match is not always the command named ("Preferences: Color Theme" comes after
+  // "Preferences: Browse Color Themes in Marketplace"): pick the row whose label starts with it.
+  const wanted = text.replace(/^>/, '');
+  const labels = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+  const index = labels.findIndex((l) => l.startsWith(wanted));
+  if (index > 0) {
+    await rows.nth(index).click();
+  } else {
+    await page.keyboard.press('Enter');
+  }
   await sleep(500);
   if (!text.includes('Side Bar') && await page.locator('.part.sidebar').isVisible()) {
     await runCommand(page, '>View: Close Primary Side Bar');
@@ -69,13 +79,15 @@ async function clearNotifications(page) {
   await page.keyboard.press('Escape');
 }
 
-/** Picks a color theme from the palette, like a person. */
-async function setTheme(page, theme) {
-  await runCommand(page, '>Preferences: Color Theme');
-  await answer(page, theme);
-  const kind = theme === LIGHT ? 'vs' : 'vs-dark';
-  await page.waitForFunction((k) => globalThis.document.querySelector('.monaco-workbench')?.classList.contains(k), kind, { timeout: 20_000 });
-  await sleep(1500);
+/**
+ * Sets the color theme of the next window in code-server's user settings. Not from the palette:
+ * there `>Preferences: Color Theme` lists "Browse Color Themes in Marketplace" first, which does
+ * nothing offline, and a new window reads its theme from these settings when it opens anyway.
+ */
+function useTheme(server, theme) {
+  const file = join(server.state, 'data', 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
 }
 
 async function shoot(page, name) {
@@ -228,10 +240,12 @@ const FILES = {
   simulate: ['simulate-lost-final-ack'], 'panel-light': ['panel-time-wait-light'],
 };
 
-/** Opens the workspace and clears the stage: the theme, no side bars, editors or notifications. */
+/** Opens the workspace in the theme set by useTheme and clears the stage: no side bars, editors or notifications. */
 async function openWorkbench(page, url, workspace, theme) {
   await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The class tells the theme's kind: waiting for it makes a theme that did not apply fail here.
+  const kind = theme === LIGHT ? 'vs' : 'vs-dark';
+  await page.locator(`.monaco-workbench.${kind}`).waitFor({ timeout: 60_000 });
   await page.locator('.statusbar').waitFor({ timeout: 60_000 });
   await sleep(4000);
   if (await page.locator('.part.auxiliarybar').isVisible()) {
@@ -239,10 +253,6 @@ async function openWorkbench(page, url, workspace, theme) {
   }
   if (await page.locator('.part.sidebar').isVisible()) {
     await runCommand(page, '>View: Close Primary Side Bar');
-  }
-  const kind = theme === LIGHT ? 'vs' : 'vs-dark';
-  if (!(await page.locator(`.monaco-workbench.${kind}`).count())) {
-    await setTheme(page, theme);
   }
   await runCommand(page, '>View: Close All Editors');
   await clearNotifications(page);
@@ -303,7 +313,6 @@ async function main() {
   const server = await startCodeServer({
     stateDir: state, extensionsDir,
     settings: {
-      'workbench.colorTheme': DARK,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
       'chat.disableAIFeatures': true,
       'editor.minimap.enabled': false,
@@ -317,6 +326,7 @@ async function main() {
     for (const name of only) {
       log(name);
       const { scale, theme, take } = SHOT_TABLE[name];
+      useTheme(server, theme);
       // The panel puts diagram and table side by side from 1400 CSS px: those shots lay out a
       // larger window and scale it down to the same image size.
       const page = await browser.newPage({ viewport: { width: Math.round(VIEWPORT.width / scale), height: Math.round(VIEWPORT.height / scale) }, deviceScaleFactor: scale });
