@@ -1,7 +1,7 @@
 import type { DiagramEdge, StateInfo, TransitionEntry, UiStrings } from '../protocol';
 import type { TcpState } from '../tcp/states';
 import { fill, h, s, setText, stateClass } from './dom';
-import { MARKER_ROWS, MARKERS_PER_ROW, NODE_CENTERS, NODE_H, NODE_W, VIEW_H, VIEW_W, markerPosition, route } from './layout';
+import { LABEL_LINE_EM, MARKER_ROWS, MARKERS_PER_ROW, NODE_CENTERS, NODE_H, NODE_W, VIEW_H, VIEW_W, markerPosition, placeLabels, route, textWidth, type PlacedLabel } from './layout';
 import { endpoint, type LiveRow } from './model';
 
 /** How long an edge stays lit after a socket moved along it. */
@@ -44,21 +44,16 @@ export class Diagram {
     const labelLayer = s('g', { class: 'edge-labels', 'aria-hidden': 'true' });
     const drawn = drawnEdges(edges);
     const pairs = new Set(drawn.map((e) => `${e.from}>${e.to}`));
-    for (const edge of drawn) {
+    const routes = drawn.map((e) => route(e.from, e.to, pairs.has(`${e.to}>${e.from}`) ? 22 : 0));
+    const labels = placeLabels(drawn.map((e, i) => ({ route: routes[i], event: cut(e, e.event), action: cut(e, e.action) })));
+    drawn.forEach((edge, i) => {
       const id = `${edge.from}>${edge.to}`;
-      const r = route(edge.from, edge.to, pairs.has(`${edge.to}>${edge.from}`) ? 22 : 0);
       const group = s('g', { class: `edge edge-${edge.kind}`, 'data-edge': id });
-      group.append(s('path', { d: r.d, 'marker-end': 'url(#arrow)' }));
+      group.append(s('path', { d: routes[i].d, 'marker-end': 'url(#arrow)' }));
       edgeLayer.append(group);
-      const label = s('text', { x: r.label.x, y: r.label.y, 'text-anchor': r.label.anchor, class: 'edge-label', 'data-edge': id });
-      label.append(s('title', {}, edge.action ? `${edge.event} / ${edge.action}` : edge.event),
-        s('tspan', { x: r.label.x, dy: edge.action ? '-0.2em' : '0.35em' }, shorten(edge.event)));
-      if (edge.action) {
-        label.append(s('tspan', { x: r.label.x, dy: '1.1em', class: 'edge-action' }, shorten(edge.action)));
-      }
-      labelLayer.append(label);
+      labelLayer.append(labelText(id, edge.action ? `${edge.event} / ${edge.action}` : edge.event, labels[i]));
       this.edgePaths.set(id, group);
-    }
+    });
     const nodeLayer = s('g', { class: 'nodes' });
     for (const info of states) {
       nodeLayer.append(this.node(info));
@@ -257,12 +252,38 @@ export function shortestPath(edges: readonly DiagramEdge[], from: TcpState, to: 
   return undefined;
 }
 
-/** Long labels (the abort edges') are cut for the drawing; the full text is in the <title>. */
-export function shorten(text: string, max = 30): string {
-  if (text.length <= max) {
+/**
+ * An edge label: its lines centered on the placed point (the event, then the action in a
+ * fainter style), with the full text as its tooltip.
+ */
+function labelText(id: string, title: string, placed: PlacedLabel): SVGTextElement {
+  const label = s('text', { x: placed.x, y: placed.y, 'text-anchor': placed.anchor, class: 'edge-label', 'data-edge': id }, s('title', {}, title));
+  const lines = [...placed.event.map((text) => ({ text, action: false })), ...placed.action.map((text) => ({ text, action: true }))];
+  lines.forEach((line, i) => {
+    // 0.35em puts a single line's middle on y; each further line lifts the first by half a line.
+    const dy = i === 0 ? `${Math.round((0.35 - ((lines.length - 1) * LABEL_LINE_EM) / 2) * 100) / 100}em` : `${LABEL_LINE_EM}em`;
+    label.append(s('tspan', { x: placed.x, dy, class: line.action ? 'edge-action' : undefined }, line.text));
+  });
+  return label;
+}
+
+/** Abort edges' texts list every cause; the drawing keeps the first (the <title> has them all). */
+function cut(edge: DiagramEdge, text: string): string {
+  return edge.kind === 'abort' ? shorten(text) : text;
+}
+
+/**
+ * A long label cut to its first clause (or, failing that, to `max` user units) with an ellipsis.
+ * Clauses end at ASCII or CJK commas and semicolons, or at " or ".
+ */
+export function shorten(text: string, max = 150): string {
+  if (textWidth(text) <= max) {
     return text;
   }
-  const first = text.split(/[;,]| or /)[0].trim();
-  const cut = first.length < text.length ? `${first}\u2026` : first;
-  return cut.length <= max ? cut : `${cut.slice(0, max - 1).trimEnd()}\u2026`;
+  const first = text.split(/[;,\uff0c\uff1b\u3001]| or /)[0].trim();
+  let cut = first.length < text.length ? `${first}\u2026` : first;
+  while (textWidth(cut) > max && cut.length > 1) {
+    cut = `${[...cut.replace(/\u2026$/, '')].slice(0, -1).join('').trimEnd()}\u2026`;
+  }
+  return cut;
 }
