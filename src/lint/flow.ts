@@ -780,6 +780,12 @@ export class Flow {
       }
       s = this.walk(value, s);
       if (target && this.tracked(target)) {
+        // `with socket.socket() as s:` (or `closing(socket.socket())`) obtains a socket the
+        // with closes: ownership ends here, but its bind() still needs SO_REUSEADDR first.
+        const acquired = this.withAcquisition(value);
+        if (acquired) {
+          s = this.setAux(s, target, ['nr', 'ra', 'B'], acquired.tcpServerCandidate ? { kind: 'nr' } : undefined);
+        }
         s = this.settle(s, target, 'H');
       }
       for (const id of this.x.idents(value, SKIP_NESTED)) {
@@ -789,6 +795,20 @@ export class Flow {
       }
     }
     return s;
+  }
+
+  /** What a with item's value obtains: a socket call, itself or wrapped in contextlib.closing(). */
+  private withAcquisition(value: SNode): Acquired | undefined {
+    const call = this.x.unwrap(value);
+    if (!call || !this.x.isCall(call)) {
+      return undefined;
+    }
+    const callee = this.x.calleeOf(call);
+    if (callee === 'contextlib.closing' || callee === 'closing') {
+      const inner = this.x.unwrap(this.x.args(call)[0]);
+      return inner && this.x.isCall(inner) ? this.acquisition(inner) : undefined;
+    }
+    return this.acquisition(call);
   }
 
   private iterate(loop: SNode, s: State): State {

@@ -348,13 +348,11 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
   let base = buf.length;
   let current: CNode | DNode = top;
   let count = 0;
-  let wantsField = FIELD_PARENTS.has(top.type);
   /** The walk went down into `node`: its children come next. */
   const down = (node: CNode): void => {
     bases.push(base);
     base = buf.length;
     current = node;
-    wantsField = FIELD_PARENTS.has(node.type);
   };
   /** Stores `current`'s children, exact size. */
   const store = (): void => {
@@ -365,7 +363,6 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
   const up = (): void => {
     current = current.parent as CNode | DNode;
     base = bases.pop()!;
-    wantsField = FIELD_PARENTS.has(current.type);
   };
   /** Stores the children of `current` and of every open node above it, up to `top` (an early return). */
   const flush = (): void => {
@@ -377,13 +374,16 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
   for (;;) {
     const typeId = w.typeId();
     // Dropped punctuation: only its offset counts, where it opens or closes its parent.
-    const dropped = t.dropped[typeId] === true && !(wantsField && w.fieldId() !== 0);
+    // Every node's field name is read (a list of the parents whose fields matter once hid
+    // `with` bodies from the analysis; reading them all costs no measurable time).
+    const fieldId = w.fieldId();
+    const dropped = t.dropped[typeId] === true && fieldId === 0;
     if (dropped) {
       if (buf.length === base && current.start < 0) {
         current.start = w.start();
       }
     } else {
-      const node = new CNode(t.types[typeId] ?? 'ERROR', wantsField ? t.fields[w.fieldId()] ?? '' : '', t.named[typeId] ?? true, current);
+      const node = new CNode(t.types[typeId] ?? 'ERROR', t.fields[fieldId] ?? '', t.named[typeId] ?? true, current);
       buf.push(node);
       if ((++count & 4095) === 0 && Date.now() > deadline) {
         flush();
@@ -481,25 +481,6 @@ class DNode implements SNode {
     this.kids = list;
   }
 }
-
-/** Parents whose children's field names the analyzer reads; others skip that wasm call. */
-const FIELD_PARENTS = new Set([
-  'function_definition', 'function_declarator', 'if_statement', 'while_statement', 'do_statement',
-  'for_statement', 'for_range_loop', 'switch_statement', 'case_statement', 'assignment_expression',
-  'init_declarator', 'call_expression', 'binary_expression', 'field_expression', 'subscript_expression',
-  'labeled_statement', 'goto_statement', 'return_statement', 'parenthesized_declarator',
-  'conditional_expression', 'lambda_expression', 'preproc_function_def', 'preproc_def',
-  'preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'pointer_declarator',
-  'declaration', 'parameter_declaration', 'class_specifier', 'struct_specifier', 'update_expression',
-  'augmented_assignment_expression', 'unary_expression', 'cast_expression', 'pointer_expression',
-  'catch_clause', 'try_statement', 'condition_clause', 'qualified_identifier', 'template_function',
-  // Python
-  'function_definition', 'class_definition', 'assignment', 'augmented_assignment', 'call', 'attribute',
-  'for_statement', 'while_statement', 'if_statement', 'elif_clause', 'with_item', 'as_pattern',
-  'except_clause', 'binary_operator', 'comparison_operator', 'boolean_operator', 'not_operator',
-  'subscript', 'keyword_argument', 'decorated_definition', 'return_statement', 'delete_statement',
-  'for_in_clause', 'lambda', 'argument_list',
-]);
 
 /**
  * Called when the walk leaves `n`: fills its span from its first and last children, and gives

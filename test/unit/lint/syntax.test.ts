@@ -12,7 +12,7 @@ const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
 
 /**
  * Walks tree-sitter's named nodes and the copy's named nodes side by side (comments aside):
- * same types, same spans. The copy leaves punctuation and keywords out, which must change no
+ * same types, field names and spans. The copy leaves punctuation and keywords out, which must change no
  * named node and no span.
  */
 function compare(wasm: TreeSitter.Node, copy: SNode, where: string): number {
@@ -25,16 +25,22 @@ function compare(wasm: TreeSitter.Node, copy: SNode, where: string): number {
     assert.equal(c.start, w.startIndex, `${at}: start`);
     assert.equal(c.end, w.endIndex, `${at}: end`);
     checked++;
-    const wk = w.namedChildren.filter((k): k is TreeSitter.Node => k !== null && k.type !== 'comment');
+    const wk: [TreeSitter.Node, string][] = [];
+    w.namedChildren.forEach((k, i) => {
+      if (k && k.type !== 'comment') {
+        wk.push([k, w.fieldNameForNamedChild(i) ?? '']);
+      }
+    });
     const ck = named(c);
-    assert.deepEqual(ck.map((k) => k.type), wk.map((k) => k.type), `${at}: named children`);
-    wk.forEach((k, i) => stack.push([k, ck[i]]));
+    // Field names too: the analysis finds a statement's parts by field (`body`, `condition`).
+    assert.deepEqual(ck.map((k) => `${k.field}:${k.type}`), wk.map(([k, f]) => `${f}:${k.type}`), `${at}: named children and their fields`);
+    wk.forEach(([k], i) => stack.push([k, ck[i]]));
   }
   return checked;
 }
 
 describe('lint: tree copy', () => {
-  it('has the named nodes and spans tree-sitter has, for every fixture and a generated server', async () => {
+  it('has the named nodes, field names and spans tree-sitter has, for every fixture and a generated server', async () => {
     const g = await grammars();
     const inputs: [string, string][] = readdirSync(DIR).sort().map((name) => [name, readFileSync(join(DIR, name), 'utf8')]);
     inputs.push(['generated.c', generateC(1_500, 9)]);
