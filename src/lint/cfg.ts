@@ -1,4 +1,4 @@
-import { functionMacros } from './expr';
+import { functionMacros, macroReturn } from './expr';
 import { field, named, type SNode } from './syntax';
 
 /**
@@ -73,8 +73,9 @@ export class CfgBuilder {
     const scopes = this.python ? [] : [body];
     const ctx: Ctx = { scopes, handlers: [], finallies: [] };
     const fall = this.leaveNode({ kind: this.isMain ? 'exit' : 'fall', at: fnEnd, scopes, leavesFunction: true }, this.exitNode);
-    // Labels matter only as goto targets: a body without `goto` is not searched for them.
-    if (!this.python && this.text.slice(body.start, body.end).includes('goto')) {
+    // Labels matter only as goto targets: a body without `goto` (written, or in a macro of the
+    // file) is not searched for them.
+    if (!this.python && (this.text.slice(body.start, body.end).includes('goto') || gotoMacros(this.text))) {
       this.collectLabels(body);
     }
     entry.succ.push({ to: this.seq(named(body), fall, ctx) });
@@ -255,10 +256,54 @@ export class CfgBuilder {
       if (this.exitsOnlySometimes(s)) {
         n.succ.push({ to: next });
       }
-    } else {
-      n.succ.push({ to: next });
+      return n;
     }
+    const jump = this.macroJump(s);
+    if (jump) {
+      if (jump.kind === 'return') {
+        // Through the finally blocks it crosses, as a written return would.
+        let to = this.leaveNode({ kind: this.isMain ? 'exit' : 'return', at: s, scopes: ctx.scopes, leavesFunction: true }, this.exitNode);
+        for (const f of ctx.finallies) {
+          to = this.stmt(f.block, to, { ...ctx, finallies: [], handlers: [] });
+        }
+        n.succ.push({ to });
+      } else {
+        const site = this.labelSites.get(jump.label);
+        const scopes = site ? ctx.scopes.filter((b) => !(b.start <= site.start && site.end <= b.end)) : [];
+        n.succ.push({ to: this.leaveNode({ kind: 'goto', at: s, scopes, leavesFunction: false }, this.label(jump.label)) });
+      }
+      if (jump.sometimes) {
+        n.succ.push({ to: next });
+      }
+      return n;
+    }
+    n.succ.push({ to: next });
     return n;
+  }
+
+  /**
+   * `TRY(bind(...));` with `#define TRY(x) if ((x) < 0) { perror(#x); return -1; }` (or
+   * `goto fail;`): a statement that is a same-file function-like macro whose body returns or
+   * jumps, under a condition or always. (One that returns its argument hands it out: the
+   * path analysis reads that from the same macro.)
+   */
+  private macroJump(s: SNode): { kind: 'return' | 'goto'; label: string; sometimes: boolean } | undefined {
+    const call = s.type === 'expression_statement' ? named(s)[0] : undefined;
+    const f = call && call.type === 'call_expression' ? field(call, 'function') : undefined;
+    const defs = f && f.type === 'identifier' ? functionMacros(this.text).get(this.text.slice(f.start, f.end)) : undefined;
+    if (!defs || defs.length !== 1) {
+      return undefined;
+    }
+    const { params, body } = defs[0];
+    const sometimes = /\bif\s*\(|\?|&&|\|\|/.test(body);
+    if (macroReturn(defs[0])) {
+      return { kind: 'return', label: '', sometimes };
+    }
+    const go = /\bgoto\s+([A-Za-z_]\w*)/.exec(body);
+    if (go && !params.includes(go[1]) && this.labelSites.has(go[1])) {
+      return { kind: 'goto', label: go[1], sometimes };
+    }
+    return undefined;
   }
 
   /** `CHECK(bind(...), "bind")` with `#define CHECK(c, m) do { if ((c) < 0) { perror(m); exit(1); } } while (0)`. */
@@ -486,6 +531,16 @@ export class CfgBuilder {
     w.succ.push({ to: body ? this.stmt(body, next, ctx) : next });
     return w;
   }
+}
+
+/** Does the file define a function-like macro that jumps to a label? */
+function gotoMacros(text: string): boolean {
+  for (const defs of functionMacros(text).values()) {
+    if (defs.some((d) => /\bgoto\b/.test(d.body))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The condition of an if/while/do/switch, unwrapped from condition_clause. */

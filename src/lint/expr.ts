@@ -214,6 +214,20 @@ export function constantText(t: string, defines: ReadonlyMap<string, string> | u
 /** A function-like `#define`: its parameter names and body text. */
 export type Macro = { params: string[]; body: string };
 
+/**
+ * Whether a macro's body returns from the function it is used in: 'param' when the returned
+ * value names one of its parameters (`#define PASS(fd) return (fd)`: what it is given leaves
+ * with it), 'value' for any other return (`return -1;`), undefined when it never returns.
+ */
+export function macroReturn(m: Macro): 'param' | 'value' | undefined {
+  const ret = /\breturn\b\s*([^;}]*)/.exec(m.body);
+  if (!ret) {
+    return undefined;
+  }
+  const words = new Set(ret[1].match(/[A-Za-z_]\w*/g) ?? []);
+  return m.params.some((p) => words.has(p)) ? 'param' : 'value';
+}
+
 let macroText: string | undefined;
 let macroMap = new Map<string, Macro[]>();
 

@@ -1,7 +1,7 @@
 import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave } from './cfg';
 import { condOf } from './cfg';
-import { constantText, functionMacros, type Expr, type Macro } from './expr';
+import { constantText, functionMacros, macroReturn, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
 
 /** What one function looks like to the analysis. */
@@ -1308,7 +1308,11 @@ export class Flow {
       base = UNP_WRAPPERS[base] ?? (alias && /^[A-Za-z_]\w*$/.test(alias) ? alias : base);
       const fm = macros(this.file).get(base);
       if (fm) {
-        return a0 && fm.some((d) => /\b(close|closesocket)\s*\(/.test(d.body)) ? this.close(s, a0) : s;
+        if (a0 && fm.some((d) => /\b(close|closesocket)\s*\(/.test(d.body))) {
+          return this.close(s, a0);
+        }
+        // `PASS_OUT(fd)` with `#define PASS_OUT(x) return (x)`: the socket leaves with the return.
+        return fm.some((d) => macroReturn(d) === 'param') ? this.handOffArgs(args, s) : s;
       }
     }
     if (recv && !this.file.hasBody(base)) {

@@ -19,7 +19,10 @@ export const socketLeak: Rule = {
           : leak.kind === 'break'
           ? l10n.t('\'{name}\' is still open when this break leaves the loop, and nothing closes it afterwards: once the peer has sent FIN, this side stays in CLOSE_WAIT and the descriptor leaks.', { name: leak.variable })
           : l10n.t('\'{name}\' leaks on this path: it is neither closed nor handed off. The descriptor and the kernel socket stay allocated; if the peer has sent FIN, this side sits in CLOSE_WAIT until the process exits.', { name: leak.variable });
-        const fix = leak.definite ? closeFix(ctx, leak.variable, leak.at, leak.kind === 'back' || leak.kind === 'fall') : undefined;
+        // A macro that returns or jumps (`TRY(bind(...));`) leaves only when its condition
+        // holds: a close() before it would close the socket on the good path too.
+        const inMacro = leak.at.type === 'expression_statement' && (leak.kind === 'return' || leak.kind === 'goto');
+        const fix = leak.definite && !inMacro ? closeFix(ctx, leak.variable, leak.at, leak.kind === 'back' || leak.kind === 'fall') : undefined;
         out.push(finding(ctx, socketLeak, leak.at, message, fix ? [fix] : [], leak.site, l10n.t('\'{name}\' is created here', { name: leak.variable })));
       }
       for (const drop of events.dropLeaks) {

@@ -63,4 +63,14 @@ describe('lint quick fixes', () => {
     console.log(`fixes applied and re-linted: ${applied}`);
     assert.ok(applied >= 7);
   });
+
+  it('offers no close() before a macro that returns only when its check fails', async () => {
+    // `TRY(bind(...));` leaks when bind() fails; a close() inserted before it would close the
+    // socket on the good path as well.
+    const text = readFileSync(join(DIR, 'c_macro_jumps.c'), 'utf8');
+    const leaks = lintText(await grammars(), text, 'c').findings.filter((f) => f.ruleId === 'socket-leak');
+    const viaMacro = leaks.filter((f) => text.split('\n')[f.range.start.line].trim().startsWith('TRY('));
+    assert.equal(viaMacro.length, 4);
+    assert.deepEqual(viaMacro.map((f) => f.fixes.length), [0, 0, 0, 0]);
+  });
 });
