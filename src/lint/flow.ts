@@ -958,8 +958,10 @@ export class Flow {
               // `del sockets[fd]` drops the socket loaded from that slot; `del queues[s]` the key s.
               const text = this.x.src(d).replace(/\s+/g, '');
               const holders = [...s].filter(([, vs]) => [...vs.values()].some((t) => t.alias === text)).map(([name]) => name);
-              const sub = field(d, 'subscript');
-              const v = this.x.ident(sub);
+              const sub = this.x.unwrap(field(d, 'subscript'));
+              // `del clients[conn]` or, keyed by descriptor number, `del clients[conn.fileno()]`
+              const keyedByFd = sub && this.x.isCall(sub) && this.x.baseName(this.x.calleeOf(sub)) === 'fileno';
+              const v = keyedByFd ? this.x.ident(this.x.receiver(sub)) : this.x.ident(sub);
               for (const h of holders.length > 0 ? holders : this.tracked(v) ? [v] : []) {
                 s = this.drop(s, h, this.stmt());
               }
