@@ -70,6 +70,39 @@ function enclosingDef(n: SNode): SNode | undefined {
 }
 
 /** socketserver.TCPServer (or a subclass) constructed while allow_reuse_address stays False. */
+/**
+ * A socketserver subclass's method that makes the bind reuse the address: `__init__` setting
+ * `self.allow_reuse_address = True` before it calls the base `__init__` (which binds), or a
+ * `server_bind` that sets SO_REUSEADDR itself.
+ */
+function methodReuses(src: (n: SNode) => string, member: SNode): boolean {
+  const def = member.type === 'decorated_definition' ? named(member).find((c) => c.type === 'function_definition') : member;
+  if (!def || def.type !== 'function_definition') {
+    return false;
+  }
+  const name = field(def, 'name');
+  const body = field(def, 'body');
+  if (!name || !body) {
+    return false;
+  }
+  if (src(name) === 'server_bind') {
+    return /\bSO_REUSEADDR\b/.test(src(body));
+  }
+  if (src(name) !== '__init__') {
+    return false;
+  }
+  for (const stmt of named(body)) {
+    const text = src(stmt);
+    if (/^self\.allow_reuse_address\s*=\s*(True|1)\b/.test(text)) {
+      return true;
+    }
+    if (/\b__init__\s*\(/.test(text)) {
+      return false; // the base class has bound already
+    }
+  }
+  return false;
+}
+
 function socketServers(ctx: RuleContext, message: string): Finding[] {
   const x = ctx.facts.expr;
   const classes = new Map<string, { bases: string[]; reuse: boolean }>();
@@ -82,7 +115,7 @@ function socketServers(ctx: RuleContext, message: string): Finding[] {
       const body = field(n, 'body');
       let reuse = false;
       for (const s of body ? named(body) : []) {
-        if (/^\s*allow_reuse_address\s*=\s*(True|1)\b/.test(x.src(s))) {
+        if (/^\s*allow_reuse_address\s*=\s*(True|1)\b/.test(x.src(s)) || methodReuses(x.src.bind(x), s)) {
           reuse = true;
         }
       }
