@@ -1007,6 +1007,20 @@ export class Flow {
     return s;
   }
 
+  /**
+   * The value an erase()/remove() argument takes out of a container: `fd` in `conns.erase(fd)`
+   * or in `v.erase(std::remove(v.begin(), v.end(), fd), v.end())`. Not an iterator position
+   * (`v.begin() + i`): neither the container nor an index is a socket.
+   */
+  private erasedValue(a: SNode): string | undefined {
+    const u = this.x.unwrap(a);
+    if (u && this.x.isCall(u) && /^(std::)?(remove|find)$/.test(this.x.calleeOf(u))) {
+      const values = this.x.args(u);
+      return this.x.ident(values[values.length - 1]);
+    }
+    return this.x.ident(u);
+  }
+
   /** The statement being evaluated, where a drop is reported. */
   private stmt(): SNode {
     return this.current.ast!;
@@ -1327,9 +1341,17 @@ export class Flow {
       // C++ methods: erase/remove drop a registered socket; anything else that receives one keeps it.
       if (base === 'erase' || base === 'remove') {
         for (const a of args) {
-          for (const id of x.idents(a, SKIP_NESTED)) {
-            if (this.tracked(id) && !this.has(s, id, 'O')) {
-              s = this.drop(s, id, this.stmt());
+          const id = this.erasedValue(a);
+          if (this.tracked(id) && !this.has(s, id, 'O')) {
+            s = this.drop(s, id, this.stmt());
+          }
+          // `fds.erase(fds.begin() + i)` drops the socket loaded from `fds[i]` (or `fds[i].fd`).
+          const slot = erasedSlot(recv, a, x);
+          if (slot) {
+            for (const [name, vs] of s) {
+              if ([...vs.values()].some((t) => t.kind !== 'C' && t.alias !== undefined && (t.alias === slot || t.alias.startsWith(`${slot}.`) || t.alias.startsWith(`${slot}->`)))) {
+                s = this.drop(s, name, this.stmt());
+              }
             }
           }
         }
@@ -1808,6 +1830,21 @@ class RankQueue {
 }
 
 /** `a` joined with `b`; `a` itself (not a copy) when `b` adds nothing to it. */
+/** `v[i]` for the iterator position `v.begin() + i` given to `v.erase(...)`. */
+function erasedSlot(container: SNode, position: SNode, x: Expr): string | undefined {
+  const p = x.unwrap(position);
+  if (!p || p.type !== 'binary_expression' || operator(p, x) !== '+') {
+    return undefined;
+  }
+  const begin = x.unwrap(field(p, 'left'));
+  const index = field(p, 'right');
+  const v = x.src(container).replace(/\s+/g, '');
+  if (!begin || !index || !x.isCall(begin) || x.calleeOf(begin) !== `${v}.begin`) {
+    return undefined;
+  }
+  return `${v}[${x.src(index).replace(/\s+/g, '')}]`;
+}
+
 function merge(a: State, b: State): State {
   let out: State | undefined;
   b.forEach((vs, v) => {
