@@ -154,6 +154,15 @@ export class CfgBuilder {
     return n;
   }
 
+  /** `stmt` jumps to label `name`, leaving the blocks the label is not in. */
+  private goto(stmt: SNode, name: string, ctx: Ctx): CfgNode {
+    const site = this.labelSites.get(name);
+    const scopes = site ? ctx.scopes.filter((b) => !(b.start <= site.start && site.end <= b.end)) : [];
+    const n = this.effect('stmt', stmt, ctx);
+    n.succ.push({ to: this.leaveNode({ kind: 'goto', at: stmt, scopes, leavesFunction: false }, this.label(name)) });
+    return n;
+  }
+
   private stmt(s: SNode, next: CfgNode, ctx: Ctx): CfgNode {
     switch (s.type) {
       case 'compound_statement':
@@ -204,12 +213,7 @@ export class CfgBuilder {
       }
       case 'goto_statement': {
         const label = field(s, 'label');
-        const name = label ? this.text.slice(label.start, label.end) : '';
-        const site = this.labelSites.get(name);
-        const scopes = site ? ctx.scopes.filter((b) => !(b.start <= site.start && site.end <= b.end)) : [];
-        const n = this.effect('stmt', s, ctx);
-        n.succ.push({ to: this.leaveNode({ kind: 'goto', at: s, scopes, leavesFunction: false }, this.label(name)) });
-        return n;
+        return this.goto(s, label ? this.text.slice(label.start, label.end) : '', ctx);
       }
       case 'labeled_statement': {
         const label = field(s, 'label');
@@ -250,33 +254,26 @@ export class CfgBuilder {
   }
 
   private simple(s: SNode, next: CfgNode, ctx: Ctx): CfgNode {
-    const n = this.effect('stmt', s, ctx);
     if (this.isExit(s)) {
+      const n = this.effect('stmt', s, ctx);
       n.succ.push({ to: this.exitNode, leave: { kind: 'exit', at: s, scopes: ctx.scopes, leavesFunction: true } });
       if (this.exitsOnlySometimes(s)) {
         n.succ.push({ to: next });
       }
       return n;
     }
-    const jump = this.macroJump(s);
-    if (jump) {
-      if (jump.kind === 'return') {
-        // Through the finally blocks it crosses, as a written return would.
-        let to = this.leaveNode({ kind: this.isMain ? 'exit' : 'return', at: s, scopes: ctx.scopes, leavesFunction: true }, this.exitNode);
-        for (const f of ctx.finallies) {
-          to = this.stmt(f.block, to, { ...ctx, finallies: [], handlers: [] });
-        }
-        n.succ.push({ to });
-      } else {
-        const site = this.labelSites.get(jump.label);
-        const scopes = site ? ctx.scopes.filter((b) => !(b.start <= site.start && site.end <= b.end)) : [];
-        n.succ.push({ to: this.leaveNode({ kind: 'goto', at: s, scopes, leavesFunction: false }, this.label(jump.label)) });
-      }
-      if (jump.sometimes) {
+    const macro = this.macroJump(s);
+    if (macro) {
+      // As the return or goto written in the macro would, then on when its condition fails.
+      const n = macro.kind === 'return'
+        ? this.jump(s, { kind: this.isMain ? 'exit' : 'return', at: s, scopes: ctx.scopes, leavesFunction: true }, this.exitNode, 0, ctx)
+        : this.goto(s, macro.label, ctx);
+      if (macro.sometimes) {
         n.succ.push({ to: next });
       }
       return n;
     }
+    const n = this.effect('stmt', s, ctx);
     n.succ.push({ to: next });
     return n;
   }
