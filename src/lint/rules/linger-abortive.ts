@@ -55,7 +55,8 @@ export const lingerAbortive: Rule = {
 /** Folds the {l_onoff, l_linger} pair the option points at, if it is known. */
 function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, number] | undefined {
   const x = ctx.facts.expr;
-  const defs = ctx.facts.defines;
+  const assigned = ctx.language === 'python' ? pyAssignmentsBefore(ctx, call) : [];
+  const defs = ctx.language === 'python' ? pyConstants(ctx, assigned) : ctx.facts.defines;
   const pack = (t: string): [number, number] | undefined => {
     const m = /struct\.pack\(\s*['"][@=<>!]?[a-zA-Z]+['"]\s*,\s*([^,]+),\s*([^,)]+)\)/.exec(t);
     const a = m ? constantText(m[1].trim(), defs, 0) : undefined;
@@ -67,19 +68,13 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
     if (direct) {
       return direct;
     }
+    // A module constant or a local of the calling function holding the packed pair.
     const name = x.ident(value);
     let found: [number, number] | undefined;
-    // A module constant or a local of the calling function; nested definitions are not searched.
-    for (const scope of new Set([ctx.facts.root, enclosingFunction(call) ?? ctx.facts.root])) {
-      visit(scope, (n) => {
-        if (n !== scope && (n.type === 'function_definition' || n.type === 'class_definition')) {
-          return false;
-        }
-        if (n.type === 'assignment' && n.start < call.start && x.ident(field(n, 'left')) === name) {
-          found = pack(x.src(field(n, 'right') ?? n)) ?? found;
-        }
-        return true;
-      });
+    for (const n of assigned) {
+      if (x.ident(field(n, 'left')) === name) {
+        found = pack(x.src(field(n, 'right') ?? n)) ?? found;
+      }
     }
     return found;
   }
@@ -108,6 +103,40 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
     }
   }
   return onoff !== undefined && linger !== undefined ? [onoff, linger] : undefined;
+}
+
+/**
+ * Python assignments before `call` at module level and in its function, in order (nested
+ * definitions are not searched).
+ */
+function pyAssignmentsBefore(ctx: RuleContext, call: SNode): SNode[] {
+  const out: SNode[] = [];
+  for (const scope of new Set([ctx.facts.root, enclosingFunction(call) ?? ctx.facts.root])) {
+    visit(scope, (n) => {
+      if (n !== scope && (n.type === 'function_definition' || n.type === 'class_definition')) {
+        return false;
+      }
+      if (n.type === 'assignment' && n.start < call.start) {
+        out.push(n);
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
+/** The file's defines plus the names `assigned` binds to a number (`l_onoff = 1`), the last binding winning. */
+function pyConstants(ctx: RuleContext, assigned: readonly SNode[]): ReadonlyMap<string, string> {
+  const x = ctx.facts.expr;
+  const out = new Map(ctx.facts.defines);
+  for (const n of assigned) {
+    const name = x.ident(field(n, 'left'));
+    const value = x.src(field(n, 'right') ?? n).trim();
+    if (name && /^(-?\d+|True|False)$/.test(value)) {
+      out.set(name, value);
+    }
+  }
+  return out;
 }
 
 const NOT_SET = Symbol('not set');
