@@ -1829,7 +1829,6 @@ class RankQueue {
   }
 }
 
-/** `a` joined with `b`; `a` itself (not a copy) when `b` adds nothing to it. */
 /** `v[i]` for the iterator position `v.begin() + i` given to `v.erase(...)`. */
 function erasedSlot(container: SNode, position: SNode, x: Expr): string | undefined {
   const p = x.unwrap(position);
@@ -1845,6 +1844,7 @@ function erasedSlot(container: SNode, position: SNode, x: Expr): string | undefi
   return `${v}[${x.src(index).replace(/\s+/g, '')}]`;
 }
 
+/** `a` joined with `b`; `a` itself (not a copy) when `b` adds nothing to it. */
 function merge(a: State, b: State): State {
   let out: State | undefined;
   b.forEach((vs, v) => {
