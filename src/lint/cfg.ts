@@ -1,4 +1,4 @@
-import { functionMacros, macroReturn } from './expr';
+import { conditional, functionMacros, macroReturn } from './expr';
 import { field, named, type SNode } from './syntax';
 
 /**
@@ -292,7 +292,7 @@ export class CfgBuilder {
       return undefined;
     }
     const { params, body } = defs[0];
-    const sometimes = /\bif\s*\(|\?|&&|\|\|/.test(body);
+    const sometimes = conditional(body);
     if (macroReturn(defs[0])) {
       return { kind: 'return', label: '', sometimes };
     }
@@ -308,7 +308,7 @@ export class CfgBuilder {
     const call = named(s)[0];
     const f = call && call.type === 'call_expression' ? field(call, 'function') : undefined;
     const defs = f ? functionMacros(this.text).get(this.text.slice(f.start, f.end)) : undefined;
-    return !!defs && defs.every((d) => /\bif\s*\(|\?|&&|\|\|/.test(d.body));
+    return !!defs && defs.every((d) => conditional(d.body));
   }
 
   private block(s: SNode, next: CfgNode, ctx: Ctx, back?: { loop: SNode }): CfgNode {

@@ -214,6 +214,11 @@ export function constantText(t: string, defines: ReadonlyMap<string, string> | u
 /** A function-like `#define`: its parameter names and body text. */
 export type Macro = { params: string[]; body: string };
 
+/** A macro body that acts only under a condition (`if (...)`, `?:`, `&&`, `||`). */
+export function conditional(body: string): boolean {
+  return /\bif\s*\(|\?|&&|\|\|/.test(body);
+}
+
 /**
  * Whether a macro's body returns from the function it is used in: 'param' when the returned
  * value names one of its parameters (`#define PASS(fd) return (fd)`: what it is given leaves

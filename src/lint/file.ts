@@ -1,6 +1,6 @@
 import { EXIT_CALLS } from './api';
 import type { LintLanguage } from './grammars';
-import { Expr } from './expr';
+import { conditional, Expr } from './expr';
 import { declName, type FileContext, type FnInfo } from './flow';
 import { type DeferBody, field, isDeferred, named, visit, type SNode } from './syntax';
 
@@ -522,10 +522,6 @@ export class FileFacts implements FileContext {
 
 const NO_ATTR: ReadonlySet<string> = new Set(['attribute', 'subscript']);
 
-/** A macro body that exits only under a condition (as the CFG reads it, see cfg.ts exitsOnlySometimes). */
-function conditional(body: string): boolean {
-  return /\bif\s*\(|\?|&&|\|\|/.test(body);
-}
 
 function enclosingBlock(n: SNode): SNode | undefined {
   let p = n.parent;
