@@ -105,7 +105,9 @@ export class CfgBuilder {
         }
       }
       for (const c of n.children) {
-        if (c.children.length > 0) {
+        // Labels belong to their function: a nested one (a deleted brace nests the functions
+        // after it) is not searched, nor copied if its body was deferred.
+        if (c.type !== 'function_definition' && c.children.length > 0) {
           stack.push(c);
         }
       }

@@ -50,14 +50,13 @@ export function transplantFunctions(fresh: readonly SNode[], previous: Iterable<
         continue;
       }
     }
-    // A deferred body mentions no socket call: nothing there to put back (nor worth copying).
-    if (isDeferred(n)) {
-      continue;
-    }
+    // A deferred body mentions no socket call: nothing there to put back, nor worth copying
+    // (reading its children would copy it).
     const children = n.children;
     for (let i = 0; i < children.length; i++) {
-      if (children[i].children.length > 0) {
-        stack.push(children[i]);
+      const c = children[i];
+      if (!isDeferred(c) && c.children.length > 0) {
+        stack.push(c);
       }
     }
   }
