@@ -1,4 +1,5 @@
 import { l10n } from '../../l10n';
+import type { Expr } from '../expr';
 import { insertBefore, pySocketPrefix } from '../fixes';
 import type { FnInfo } from '../flow';
 import { finding, type Rule, type RuleContext } from '../rule';
@@ -69,13 +70,12 @@ function enclosingDef(n: SNode): SNode | undefined {
   return p;
 }
 
-/** socketserver.TCPServer (or a subclass) constructed while allow_reuse_address stays False. */
 /**
  * A socketserver subclass's method that makes the bind reuse the address: `__init__` setting
  * `self.allow_reuse_address = True` before it calls the base `__init__` (which binds), or a
  * `server_bind` that sets SO_REUSEADDR itself.
  */
-function methodReuses(src: (n: SNode) => string, member: SNode): boolean {
+function methodReuses(x: Expr, member: SNode): boolean {
   const def = member.type === 'decorated_definition' ? named(member).find((c) => c.type === 'function_definition') : member;
   if (!def || def.type !== 'function_definition') {
     return false;
@@ -85,14 +85,14 @@ function methodReuses(src: (n: SNode) => string, member: SNode): boolean {
   if (!name || !body) {
     return false;
   }
-  if (src(name) === 'server_bind') {
-    return /\bSO_REUSEADDR\b/.test(src(body));
+  if (x.src(name) === 'server_bind') {
+    return /\bSO_REUSEADDR\b/.test(x.src(body));
   }
-  if (src(name) !== '__init__') {
+  if (x.src(name) !== '__init__') {
     return false;
   }
   for (const stmt of named(body)) {
-    const text = src(stmt);
+    const text = x.src(stmt);
     if (/^self\.allow_reuse_address\s*=\s*(True|1)\b/.test(text)) {
       return true;
     }
@@ -103,6 +103,7 @@ function methodReuses(src: (n: SNode) => string, member: SNode): boolean {
   return false;
 }
 
+/** socketserver.TCPServer (or a subclass) constructed while allow_reuse_address stays False. */
 function socketServers(ctx: RuleContext, message: string): Finding[] {
   const x = ctx.facts.expr;
   const classes = new Map<string, { bases: string[]; reuse: boolean }>();
@@ -115,7 +116,7 @@ function socketServers(ctx: RuleContext, message: string): Finding[] {
       const body = field(n, 'body');
       let reuse = false;
       for (const s of body ? named(body) : []) {
-        if (/^\s*allow_reuse_address\s*=\s*(True|1)\b/.test(x.src(s)) || methodReuses(x.src.bind(x), s)) {
+        if (/^\s*allow_reuse_address\s*=\s*(True|1)\b/.test(x.src(s)) || methodReuses(x, s)) {
           reuse = true;
         }
       }
