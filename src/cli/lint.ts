@@ -16,13 +16,14 @@ const SKIP_DIRS = new Set(['node_modules', '.git']);
 /** The rule explanations shipped beside the CLI (dist/cli.js -> ../docs), as SARIF's help links. */
 const DOCS = pathToFileURL(join(__dirname, '..', 'docs', 'lint-rules.md')).href;
 
-/** Files to lint under `path`: the file itself, or every C/C++/Python file below a folder. */
-function collect(path: string, out: string[]): void {
+/** Files to lint under `path`: the file itself, or every C/C++/Python file below a folder. Returns their total size in bytes. */
+function collect(path: string, out: string[]): number {
   const st = statSync(path);
   if (!st.isDirectory()) {
     out.push(path);
-    return;
+    return st.size;
   }
+  let bytes = 0;
   for (const name of readdirSync(path).sort()) {
     if (SKIP_DIRS.has(name)) {
       continue;
@@ -30,11 +31,13 @@ function collect(path: string, out: string[]): void {
     const child = join(path, name);
     const s = statSync(child);
     if (s.isDirectory()) {
-      collect(child, out);
+      bytes += collect(child, out);
     } else if (languageFor(name)) {
       out.push(child);
+      bytes += s.size;
     }
   }
+  return bytes;
 }
 
 export const lintCommand: CliCommand = {
@@ -53,15 +56,16 @@ export const lintCommand: CliCommand = {
       throw new UsageError(l10n.t('no PATH given'));
     }
     const files: string[] = [];
+    let bytes = 0;
     for (const p of positional) {
       if (!existsSync(p)) {
         throw new UsageError(l10n.t('no such file or folder: {path}', { path: p }));
       }
-      collect(p, files);
+      bytes += collect(p, files);
     }
     // Only the grammars these files need: compiling the others is most of a cold start's load.
     const languages = files.map((f) => languageFor(f)).filter((l): l is LintLanguage => l !== undefined);
-    chooseWasmTier(files.reduce((bytes, f) => bytes + statSync(f).size, 0));
+    chooseWasmTier(bytes);
     const grammars = await Grammars.load(join(__dirname, 'grammars'), languages);
     const results: { file: string; uri: string; findings: Finding[] }[] = [];
     let total = 0;
