@@ -1021,6 +1021,18 @@ export class Flow {
     return this.x.ident(u);
   }
 
+  /** A table slot (`client[i]`, `fds[i]`) is cleared or erased: what was loaded from it (or from a field of it) is dropped. */
+  private dropSlot(s: State, slot: string): State {
+    const from = (alias: string | undefined): boolean => alias !== undefined
+      && (alias === slot || alias.startsWith(`${slot}.`) || alias.startsWith(`${slot}->`));
+    for (const [name, vs] of s) {
+      if (name === slot || [...vs.values()].some((t) => t.kind !== 'C' && from(t.alias))) {
+        s = this.drop(s, name, this.stmt());
+      }
+    }
+    return s;
+  }
+
   /** The statement being evaluated, where a drop is reported. */
   private stmt(): SNode {
     return this.current.ast!;
@@ -1164,13 +1176,7 @@ export class Flow {
       const c = this.x.constant(r, this.file.defines);
       if (c !== undefined && c <= 0) {
         // ...and clearing a table slot drops the reference it held.
-        const text = this.x.src(left).replace(/\s+/g, '');
-        for (const [name, vs] of s) {
-          if (name === text || [...vs.values()].some((t) => t.alias === text && t.kind !== 'C')) {
-            s = this.drop(s, name, this.stmt());
-          }
-        }
-        return s;
+        return this.dropSlot(s, this.x.src(left).replace(/\s+/g, ''));
       }
       return this.handOffMentions(r, s);
     }
@@ -1348,11 +1354,7 @@ export class Flow {
           // `fds.erase(fds.begin() + i)` drops the socket loaded from `fds[i]` (or `fds[i].fd`).
           const slot = erasedSlot(recv, a, x);
           if (slot) {
-            for (const [name, vs] of s) {
-              if ([...vs.values()].some((t) => t.kind !== 'C' && t.alias !== undefined && (t.alias === slot || t.alias.startsWith(`${slot}.`) || t.alias.startsWith(`${slot}->`)))) {
-                s = this.drop(s, name, this.stmt());
-              }
-            }
+            s = this.dropSlot(s, slot);
           }
         }
         return s;
