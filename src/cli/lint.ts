@@ -3,11 +3,11 @@ import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { l10n } from '../l10n';
 import { lintText } from '../lint/analyzer';
-import { Grammars, languageFor, type LintLanguage } from '../lint/grammars';
+import { languageFor, type LintLanguage } from '../lint/grammars';
 import { toJson, toSarif } from '../lint/report';
 import type { Finding } from '../lint/types';
 import { type CliCommand, parseFlags, UsageError } from './command';
-import { chooseWasmTier } from './wasmTier';
+import { loadGrammarsForRun } from './wasmTier';
 
 declare const SOCKET_LIFECYCLE_VERSION: string;
 
@@ -65,8 +65,7 @@ export const lintCommand: CliCommand = {
     }
     // Only the grammars these files need: compiling the others is most of a cold start's load.
     const languages = files.map((f) => languageFor(f)).filter((l): l is LintLanguage => l !== undefined);
-    chooseWasmTier(bytes);
-    const grammars = await Grammars.load(join(__dirname, 'grammars'), languages);
+    const grammars = await loadGrammarsForRun(join(__dirname, 'grammars'), languages, bytes);
     const results: { file: string; uri: string; findings: Finding[] }[] = [];
     let total = 0;
     for (const file of files) {

@@ -54,18 +54,7 @@ export class Grammars {
    * touches the network. A command-line run loads just the languages of its files.
    */
   static async load(dir: string, only: readonly LintLanguage[] = ['c', 'cpp', 'python']): Promise<Grammars> {
-    runtime ??= (async () => {
-      // Emscripten makes the options object the module itself; its cursor exports speed up
-      // copies. web-tree-sitter makes the module once per process: later init() calls leave
-      // their options object empty, so the first one is kept.
-      const module: Record<string, unknown> = { locateFile: () => join(dir, WASM_FILES.runtime) };
-      await Parser.init(module);
-      return module;
-    })().catch((error: unknown) => {
-      runtime = undefined; // a later load (say, from the right folder) tries again
-      throw error;
-    });
-    useCursorExports(await runtime);
+    await Grammars.loadRuntime(dir);
     const ids = [...new Set(only)];
     // Bytes, not a path: given a path, web-tree-sitter reads it through a dynamic import of
     // fs/promises, which starts Node's ES module loader (a cold start's cost for nothing).
@@ -79,6 +68,25 @@ export class Grammars {
       }
     }
     return grammars;
+  }
+
+  /**
+   * Compiles web-tree-sitter's own module (once per process), without any grammar: the
+   * command line sets V8 flags between the two compiles (see cli/wasmTier.ts).
+   */
+  static async loadRuntime(dir: string): Promise<void> {
+    runtime ??= (async () => {
+      // Emscripten makes the options object the module itself; its cursor exports speed up
+      // copies. web-tree-sitter makes the module once per process: later init() calls leave
+      // their options object empty, so the first one is kept.
+      const module: Record<string, unknown> = { locateFile: () => join(dir, WASM_FILES.runtime) };
+      await Parser.init(module);
+      return module;
+    })().catch((error: unknown) => {
+      runtime = undefined; // a later load (say, from the right folder) tries again
+      throw error;
+    });
+    useCursorExports(await runtime);
   }
 
   /** Is `language` loaded (see load's `only`)? */
