@@ -23,6 +23,14 @@ main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, in
     process.exitCode = code;
   })
   .finally(() => {
-    // Open handles (timers, sockets) must not keep a finished command alive.
-    setImmediate(() => process.exit(process.exitCode ?? 0));
+    // Open handles (timers, sockets) must not keep a finished command alive. A pipe takes a
+    // large report in 64 KiB pieces as its reader drains it: exit once both streams are flushed.
+    let pending = 2;
+    const done = (): void => {
+      if (--pending === 0) {
+        setImmediate(() => process.exit(process.exitCode ?? 0));
+      }
+    };
+    process.stdout.write('', done);
+    process.stderr.write('', done);
   });

@@ -37,6 +37,15 @@ describe('socket-lifecycle CLI (built dist/cli.js)', () => {
     assert.equal(code, 1); // the fixtures have findings: the exit code still says so
   });
 
+  it('a slow reader gets the whole report (more than a pipe holds)', () => {
+    // A pipe holds 64 KiB; the fixtures' JSON report is larger. The reader starts a second after
+    // the CLI has filled the pipe: an exit before the pipe drained would cut the report there.
+    const script = '"$0" "$1" lint --format json "$2" | (sleep 1; cat)';
+    const r = spawnSync('sh', ['-c', script, process.execPath, CLI, join(ROOT, 'test', 'fixtures', 'lint')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(r.stdout.length > 64 * 1024, `the report is only ${r.stdout.length} bytes: not a test of a full pipe`);
+    assert.ok((JSON.parse(r.stdout) as unknown[]).length > 100);
+  });
+
   it('lint says which named file it skipped (not C, C++ or Python)', () => {
     const r = spawnSync(process.execPath, [CLI, 'lint', join('test', 'fixtures', 'workspace', 'README.md')], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0);
