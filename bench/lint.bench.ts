@@ -170,7 +170,7 @@ async function main(): Promise<number> {
     console.log(`    cppcheck / ours = ${coldRatio.toFixed(1)}x wall (${(cppCpu / coldCpu).toFixed(1)}x CPU)   target >= 5x   ${verdict(coldRatio >= 5)}`);
 
     // Not a target of the issue: how a run on a file of everyday size compares (the CLI keeps
-    // small runs on the baseline wasm tier, see src/cli/wasmTier.ts).
+    // small runs on the baseline wasm tier, see src/cli/v8Tuning.ts).
     const smallFile = join(dir, 'small.c');
     writeFileSync(smallFile, generateC(1_500, 3));
     const smallCpp: number[] = [];

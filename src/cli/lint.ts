@@ -7,7 +7,7 @@ import { languageFor, type LintLanguage } from '../lint/grammars';
 import { toJson, toSarif } from '../lint/report';
 import type { Finding } from '../lint/types';
 import { type CliCommand, parseFlags, UsageError } from './command';
-import { loadGrammarsForRun } from './wasmTier';
+import { loadGrammarsForRun } from './v8Tuning';
 
 declare const SOCKET_LIFECYCLE_VERSION: string;
 

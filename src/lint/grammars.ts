@@ -72,7 +72,7 @@ export class Grammars {
 
   /**
    * Compiles web-tree-sitter's own module (once per process), without any grammar: the
-   * command line sets V8 flags between the two compiles (see cli/wasmTier.ts).
+   * command line sets V8 flags between the two compiles (see cli/v8Tuning.ts).
    */
   static async loadRuntime(dir: string): Promise<void> {
     runtime ??= (async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateC } from '../../../bench/lintSource';
 import { lintText } from '../../../src/lint/analyzer';
-import { BASELINE_ONLY_BELOW, wasmTiers } from '../../../src/cli/wasmTier';
+import { BASELINE_ONLY_BELOW, wasmTiers } from '../../../src/cli/v8Tuning';
 import { grammars, projectRoot } from './helpers';
 
 const CLI = join(projectRoot(), 'dist', 'cli.js');
