@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type * as TreeSitter from 'web-tree-sitter';
 import { generateC } from '../../../bench/lintSource';
 import { languageFor } from '../../../src/lint/grammars';
+import { parseInSlices } from '../../../src/lint/analyzer';
 import { copyTree, named, type SNode } from '../../../src/lint/syntax';
 import { grammars, projectRoot } from './helpers';
 
@@ -63,5 +64,36 @@ describe('lint: tree copy', () => {
     }
     console.log(`tree copy: ${nodes} named nodes in ${files} files match tree-sitter's`);
     assert.ok(files > 50 && nodes > 10_000);
+  });
+});
+
+describe('parsing in slices', () => {
+  it('a parse halted and resumed many times gives the tree one call gives', async () => {
+    const g = await grammars();
+    const text = generateC(4_000, 21);
+    const parser = g.parser('c');
+    const once = parser.parse(text)!;
+    let calls = 0;
+    const counting = { parse: (...args: Parameters<typeof parser.parse>) => { calls++; return parser.parse(...args); } };
+    const sliced = parseInSlices(counting, text, null, Date.now() + 60_000, 1)!;
+    try {
+      assert.ok(calls > 3, `the parse was never halted (${calls} calls)`);
+      assert.equal(sliced.rootNode.toString(), once.rootNode.toString());
+      assert.equal(sliced.rootNode.descendantCount, once.rootNode.descendantCount);
+      assert.equal(compare(once.rootNode, copyTree(sliced.rootNode).node, 'sliced') > 1000, true);
+    } finally {
+      once.delete();
+      sliced.delete();
+    }
+  });
+
+  it('stops at the deadline between slices (null, as a parse that timed out)', async () => {
+    const g = await grammars();
+    const parser = g.parser('c');
+    const started = Date.now();
+    const tree = parseInSlices(parser, generateC(20_000, 22), null, Date.now() + 30, 5);
+    assert.equal(tree, null);
+    assert.ok(Date.now() - started < 1_000);
+    parser.reset();
   });
 });
