@@ -1,4 +1,4 @@
-import { conditional, functionMacros, macroReturn } from './expr';
+import { conditional, functionMacros, macroReturn, statementMacro } from './expr';
 import { field, named, type SNode } from './syntax';
 
 /**
@@ -282,14 +282,12 @@ export class CfgBuilder {
 
   /**
    * `TRY(bind(...));` with `#define TRY(x) if ((x) < 0) { perror(#x); return -1; }` (or
-   * `goto fail;`): a statement that is a same-file function-like macro whose body returns or
-   * jumps, under a condition or always. (One that returns its argument hands it out: the
-   * path analysis reads that from the same macro.)
+   * `goto fail;`), or `BAIL;` with `#define BAIL return -1`: a statement that is a same-file
+   * macro whose body returns or jumps, under a condition or always. (One that returns its
+   * argument, or a variable, hands it out: the path analysis reads that from the same macro.)
    */
   private macroJump(s: SNode): { kind: 'return' | 'goto'; label: string; sometimes: boolean } | undefined {
-    const call = s.type === 'expression_statement' ? named(s)[0] : undefined;
-    const f = call && call.type === 'call_expression' ? field(call, 'function') : undefined;
-    const defs = f && f.type === 'identifier' ? functionMacros(this.text).get(this.text.slice(f.start, f.end)) : undefined;
+    const defs = statementMacro(s, this.text);
     if (!defs || defs.length !== 1) {
       return undefined;
     }

@@ -251,3 +251,41 @@ export function functionMacros(text: string): Map<string, Macro[]> {
   }
   return macroMap;
 }
+
+let objectText: string | undefined;
+let objectMap = new Map<string, Macro[]>();
+
+/**
+ * Object-like `#define`s of a source text (`#define BAIL return -1`), as macros without
+ * parameters: every definition, as #ifdef branches may differ.
+ */
+export function objectMacros(text: string): Map<string, Macro[]> {
+  if (text !== objectText) {
+    objectMap = new Map();
+    const joined = text.replace(/\\\r?\n/g, ' ');
+    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])(.*)$/gm;
+    for (let hit = re.exec(joined); hit; hit = re.exec(joined)) {
+      const list = objectMap.get(hit[1]) ?? [];
+      list.push({ params: [], body: hit[2].trim() });
+      objectMap.set(hit[1], list);
+    }
+    objectText = text;
+  }
+  return objectMap;
+}
+
+/**
+ * The definitions of the macro a statement consists of: `TRY(x);` (function-like) or `BAIL;`
+ * (object-like, a name alone); undefined for any other statement.
+ */
+export function statementMacro(s: SNode, text: string): Macro[] | undefined {
+  const e = s.type === 'expression_statement' && s.children.length > 0 ? named(s) : [];
+  if (e.length !== 1) {
+    return undefined;
+  }
+  if (e[0].type === 'identifier') {
+    return objectMacros(text).get(text.slice(e[0].start, e[0].end));
+  }
+  const f = e[0].type === 'call_expression' ? field(e[0], 'function') : undefined;
+  return f && f.type === 'identifier' ? functionMacros(text).get(text.slice(f.start, f.end)) : undefined;
+}

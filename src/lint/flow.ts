@@ -1,7 +1,7 @@
 import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave } from './cfg';
 import { condOf } from './cfg';
-import { constantText, functionMacros, macroReturn, type Expr, type Macro } from './expr';
+import { constantText, functionMacros, macroReturn, objectMacros, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
 
 /** What one function looks like to the analysis. */
@@ -834,7 +834,8 @@ export class Flow {
     const memo = memoOf(n);
     let known = memo ? memo.inertMemo : INERT.get(n);
     if (known === undefined) {
-      known = true;
+      // A macro statement (`OUT;`) may return a variable (see macroHandOff).
+      known = !(n.type === 'expression_statement' && statementMacro(n, this.x.text));
       const stack = [n];
       while (stack.length > 0 && known) {
         const c = stack.pop()!;
@@ -931,6 +932,12 @@ export class Flow {
       case 'call': {
         s = this.walkChildren(n, s);
         return this.call(n, s);
+      }
+      case 'expression_statement': {
+        // A statement that is an object-like macro returning a variable (`OUT;` with
+        // `#define OUT return fd`): the socket leaves with the return.
+        const only = named(n);
+        return only.length === 1 && only[0].type === 'identifier' && !this.file.python ? this.macroHandOff(only[0], s) : this.walkChildren(n, s);
       }
       case 'return_statement': {
         s = this.walkChildren(n, s);
@@ -1053,6 +1060,18 @@ export class Flow {
         this.emit(`read:${site.start}`, (e) => e.readAsData.push({ site, use: n }));
       }
     }
+  }
+
+  private macroHandOff(name: SNode, s: State): State {
+    for (const d of objectMacros(this.x.text).get(this.x.src(name)) ?? []) {
+      const ret = /\breturn\b\s*([^;}]*)/.exec(d.body);
+      for (const id of ret?.[1].match(/[A-Za-z_]\w*/g) ?? []) {
+        if (this.tracked(id) && s.has(id) && this.open(s, id)) {
+          s = this.settle(s, id, 'H');
+        }
+      }
+    }
+    return s;
   }
 
   private handOffMentions(n: SNode, s: State, isReturn = false): State {
