@@ -1370,6 +1370,10 @@ export class Flow {
           if (this.tracked(id) && !this.has(s, id, 'O')) {
             s = this.drop(s, id, this.stmt());
           }
+          if (id) {
+            // `it = v.erase(it)` drops the socket loaded from `*it` (or from `it->fd`).
+            s = this.dropSlot(this.dropSlot(s, `*${id}`), id);
+          }
           // `fds.erase(fds.begin() + i)` drops the socket loaded from `fds[i]` (or `fds[i].fd`).
           const slot = erasedSlot(recv, a, x);
           if (slot) {
