@@ -28,8 +28,15 @@ export interface Leave {
 /**
  * `loopExit`: this edge leaves the loop because its condition failed (not through break).
  * `exc`: an exception raised by the statement, into a handler (before its assignment happens).
+ * `cases`: what a switch's value is on this edge (see SwitchCases).
  */
-export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean }
+export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean; cases?: SwitchCases }
+
+/**
+ * On an edge out of a switch into its cases: the switch's value equals `value` (a `case`), or
+ * none of `others` (`default`, or past the switch when it has none).
+ */
+export type SwitchCases = { value: SNode } | { others: SNode[] };
 
 export interface Cfg { entry: CfgNode; nodes: CfgNode[]; exit: CfgNode }
 
@@ -443,25 +450,27 @@ export class CfgBuilder {
     const body = field(s, 'body');
     const cases = body ? named(body) : [];
     const inner: Ctx = { ...ctx, breakTo: { node: next, depth: ctx.scopes.length } };
-    const entries: CfgNode[] = [];
+    const entries: { to: CfgNode; value: SNode | undefined }[] = [];
     let fall = next;
     let hasDefault = false;
     for (let i = cases.length - 1; i >= 0; i--) {
       const c = cases[i];
-      if (c.type === 'case_statement' && !field(c, 'value')) {
+      const value = c.type === 'case_statement' ? field(c, 'value') : undefined;
+      if (c.type === 'case_statement' && !value) {
         hasDefault = true;
       }
       fall = this.stmt(c, fall, inner);
       if (c.type === 'case_statement') {
-        entries.push(fall);
+        entries.push({ to: fall, value });
       }
     }
     const n = this.effect('stmt', condOf(s) ?? s, ctx);
+    const others = entries.flatMap((e) => (e.value ? [e.value] : []));
     for (const e of entries) {
-      n.succ.push({ to: e });
+      n.succ.push({ to: e.to, cases: e.value ? { value: e.value } : { others } });
     }
     if (!hasDefault || entries.length === 0) {
-      n.succ.push({ to: next });
+      n.succ.push({ to: next, cases: { others } });
     }
     return n;
   }

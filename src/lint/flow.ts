@@ -1,5 +1,5 @@
 import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
-import type { Cfg, CfgNode, Leave } from './cfg';
+import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
 import { constantText, functionMacros, macroReturn, objectMacros, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
@@ -176,6 +176,8 @@ export class Flow {
     let s = edge.exc ? (this.raised ??= this.raising(node, input, after)) : after;
     if (edge.truth !== undefined && node.ast) {
       s = this.refine(s, node.ast, edge.truth);
+    } else if (edge.cases && node.ast) {
+      s = this.refineCases(s, node.ast, edge.cases);
     }
     if (edge.leave) {
       s = this.leave(s, edge.leave);
@@ -616,37 +618,53 @@ export class Flow {
         cmp = e.children.find((c) => !c.named)?.type;
       }
     }
-    let v: string | undefined;
-    let c: number | undefined;
     const macro = this.x.isCall(e) ? this.macroTest(e) : undefined;
     if (macro) {
       // `SOCK_INVALID(c)` with `#define SOCK_INVALID(s) ((s) < 0)`
-      ({ v, op: cmp, c } = macro);
-    } else {
-      if (!left || !right || !cmp || !['==', '!=', '<', '<=', '>', '>='].includes(cmp)) {
-        return s;
-      }
-      const cr = this.x.constant(right, this.file.defines);
-      const cl = cr === undefined ? this.x.constant(left, this.file.defines) : undefined;
-      s = cr !== undefined ? this.markEof(s, left, cmp, cr, truth, cond) : cl !== undefined ? this.markEof(s, right, flip(cmp), cl, truth, cond) : s;
-      v = this.varOf(left);
-      c = cr;
-      if (v === undefined || c === undefined) {
-        v = this.varOf(right);
-        c = this.x.constant(left, this.file.defines);
-        cmp = flip(cmp);
-      }
+      return this.refineVar(s, macro.v, macro.op, macro.c, truth);
     }
-    if (v === undefined || c === undefined || cmp === undefined) {
+    if (!left || !right || !cmp || !['==', '!=', '<', '<=', '>', '>='].includes(cmp)) {
       return s;
     }
+    const cr = this.x.constant(right, this.file.defines);
+    if (cr !== undefined) {
+      return this.refineConstant(s, left, cmp, cr, truth, cond);
+    }
+    const cl = this.x.constant(left, this.file.defines);
+    return cl !== undefined ? this.refineConstant(s, right, flip(cmp), cl, truth, cond) : s;
+  }
+
+  /** On an edge from a switch into a case (its value is the case's) or to default (it is none of them). */
+  private refineCases(s: State, operand: SNode, cases: SwitchCases): State {
+    if ('value' in cases) {
+      const c = this.x.constant(cases.value, this.file.defines);
+      return c === undefined ? s : this.refineConstant(s, operand, '==', c, true, operand);
+    }
+    for (const other of cases.others) {
+      const c = this.x.constant(other, this.file.defines);
+      if (c !== undefined) {
+        s = this.refineConstant(s, operand, '==', c, false, operand);
+      }
+    }
+    return s;
+  }
+
+  /** Where `operand cmp c` (c a constant) is `truth`. */
+  private refineConstant(s: State, operand: SNode, cmp: string, c: number, truth: boolean, at: SNode): State {
+    s = this.markEof(s, operand, cmp, c, truth, at);
+    const v = this.varOf(operand);
+    return v === undefined ? s : this.refineVar(s, v, cmp, c, truth);
+  }
+
+  /** Where `v cmp c` is `truth`: loop exits that disagree go, a socket known invalid is not owned, a read result known not -1 is not an error. */
+  private refineVar(s: State, v: string, cmp: string, c: number, truth: boolean): State {
     if (this.loops.size > 0) {
       s = this.correlate(s, v, cmp, c, truth);
     }
     if (!s.has(v)) {
       return s;
     }
-    const pred = (n: number): boolean => compare(n, cmp!, c!);
+    const pred = (n: number): boolean => compare(n, cmp, c);
     let next = s;
     if (pred(-1) === truth && pred(3) !== truth && this.has(s, v, 'O')) {
       next = this.settle(next, v, 'U');
