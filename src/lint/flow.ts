@@ -602,7 +602,9 @@ export class Flow {
     }
     if (e.type === 'identifier') {
       s = this.markEof(s, e, '!=', 0, truth, cond);
-      return this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
+      s = this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
+      // Python `if not sock:`: a socket object is never falsy, so that branch has None.
+      return this.file.python && !truth ? this.noneHere(s, this.x.src(e)) : s;
     }
     let left: SNode | undefined;
     let right: SNode | undefined;
@@ -616,6 +618,7 @@ export class Flow {
       if (ops.length === 2) {
         [left, right] = ops;
         cmp = e.children.find((c) => !c.named)?.type;
+        cmp = cmp === 'is' ? '==' : cmp === 'is not' ? '!=' : cmp;
       }
     }
     const macro = this.x.isCall(e) ? this.macroTest(e) : undefined;
@@ -666,6 +669,10 @@ export class Flow {
     }
     const pred = (n: number): boolean => compare(n, cmp, c);
     let next = s;
+    if (this.file.python && c === 0 && (cmp === '==' || cmp === '!=') && (cmp === '==') === truth) {
+      // Python compares a socket with None (folded to 0): where it is None, nothing is owned.
+      next = this.noneHere(next, v);
+    }
     if (pred(-1) === truth && pred(3) !== truth && this.has(s, v, 'O')) {
       next = this.settle(next, v, 'U');
     }
@@ -673,6 +680,11 @@ export class Flow {
       next = this.setAux(next, v, ['M']);
     }
     return next;
+  }
+
+  /** A branch where Python variable `v` is None: a socket it held was never obtained there. */
+  private noneHere(s: State, v: string): State {
+    return this.has(s, v, 'O') ? this.settle(s, v, 'U') : s;
   }
 
   /** The socket variable a read()/recv()/sock.recv() call reads from. */
