@@ -157,9 +157,20 @@ export class Flow {
   }
 
   private initial(): State {
-    const s: State = new Map();
+    let s: State = new Map();
     for (const p of this.fn.params) {
       s.set(p, one(this.fn.isEntry ? { kind: 'O', site: this.fn.node, alias: 'param', id: p } : { kind: 'P' }));
+    }
+    // A C++ constructor's `: fd_(socket(...))` stores a new socket in a member before the body
+    // runs: handed off to the object, but its bind() in the body still needs SO_REUSEADDR first.
+    const inits = this.fn.node.children.find((c) => c.type === 'field_initializer_list');
+    for (const init of inits ? named(inits) : []) {
+      const [member, args] = named(init);
+      const call = args && args.type === 'argument_list' ? this.x.unwrap(named(args)[0]) : undefined;
+      const acquired = member && call && this.x.isCall(call) ? this.acquisition(call) : undefined;
+      if (acquired) {
+        s = this.setAux(s, this.x.src(member), ['nr', 'ra', 'B'], acquired.tcpServerCandidate ? { kind: 'nr' } : undefined);
+      }
     }
     return s;
   }
