@@ -86,9 +86,10 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
  * function on the code it had when the call began: in a cold process tree-sitter's parse loop
  * starts on the baseline tier and would stay there for the whole parse, while its optimized code
  * is ready after about 100 ms. A parse resumed every slice runs on the optimized code from the
- * first resume after that. Measured on the bench's 500 KiB file in a new process: first parse
- * 338 ms -> 292 ms (median of 12 each, in turns). Warm parses and small files take less than a
- * slice and never return early.
+ * first resume after that. Measured on the bench's 500 KiB file in a new process that only
+ * parses: 338 ms -> 292 ms (median of 12 each, in turns); in the CLI, where V8 compiles more
+ * at the same time, about 285 ms -> 265 ms. Warm parses and small files take less than a slice
+ * and never return early.
  */
 const PARSE_SLICE_MS = 15;
 
