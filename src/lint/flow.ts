@@ -1482,7 +1482,7 @@ export class Flow {
       return this.pseudo(a0, s);
     }
     if (this.file.hasBody(base)) {
-      return this.summarized(base, args, this.forgetEof(s));
+      return this.summarized(n, base, args, this.forgetEof(s));
     }
     if (C_BORROWING.has(base) || C_BORROWING.has(callee) || /^(std::)?(printf|cout|cerr)/.test(callee)) {
       return s;
@@ -1507,13 +1507,17 @@ export class Flow {
     return s.has(text) ? s : this.setOwn(s, text, [{ kind: 'R' }]);
   }
 
-  private summarized(name: string, args: SNode[], s: State): State {
+  private summarized(call: SNode, name: string, args: SNode[], s: State): State {
     args.forEach((a, i) => {
       const v = this.x.ident(a) ?? this.x.ident(a.type === 'pointer_expression' ? field(a, 'argument') : undefined);
       if (!this.tracked(v)) {
         return;
       }
       if (this.file.setsReuse(name, i)) {
+        if (this.has(s, v, 'B') && this.reporting) {
+          // A helper that sets SO_REUSEADDR, called once the socket is bound: too late, as a direct call.
+          this.emit(`rab:${call.start}`, (e) => e.reuseAfterBind.push({ variable: v, call }));
+        }
         s = this.setAux(s, v, ['nr'], { kind: 'ra' });
       }
       if ((this.file.consumes(name, i) || this.stores(name, i)) && s.has(v) && this.open(s, v)) {
@@ -1673,10 +1677,10 @@ export class Flow {
       return this.handOffMentions(field(n, 'arguments') ?? n, s);
     }
     if (this.file.hasBody(base) && !recv) {
-      return this.summarized(base, args, this.forgetEof(s));
+      return this.summarized(n, base, args, this.forgetEof(s));
     }
     if (this.file.hasBody(base) && rv === 'self') {
-      return this.summarized(base, args, this.forgetEof(s));
+      return this.summarized(n, base, args, this.forgetEof(s));
     }
     if (PY_BORROWING.has(callee) || PY_BORROWING.has(base) || PY_SOCKET_METHODS.has(base) && (!recv || base.startsWith('sock_'))) {
       return s;
