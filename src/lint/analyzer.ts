@@ -270,6 +270,10 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
     return undefined;
   }
   const changed = new Set(facts.functions.filter((f) => !byBody.has(f.body)).map((f) => f.name));
+  if (facts.python && changed.has('__init__')) {
+    // The other methods of its class start from what `__init__` puts in attributes (initSockets).
+    return undefined;
+  }
   differ(before.names, now.names, changed);
   differ(before.exitMacros, now.exitMacros, changed);
   differ(before.dying, now.dying, changed);

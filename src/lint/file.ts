@@ -478,6 +478,44 @@ export class FileFacts implements FileContext {
     return found;
   }
 
+  /**
+   * Python: attributes (`self.sock`) that the class's `__init__` sets to a new TCP socket without
+   * SO_REUSEADDR on it there, for another method `fn` of that class to start from (a bind() in
+   * `start()` then still needs the option first). Empty for `__init__` itself and for functions
+   * outside a class.
+   */
+  initSockets(fn: FnInfo): string[] {
+    const block = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent.parent : fn.node.parent;
+    if (!this.python || !block || block.parent?.type !== 'class_definition' || fn.name === '__init__') {
+      return [];
+    }
+    const init = named(block).find((d) => d.type === 'function_definition' && this.expr.src(field(d, 'name') ?? d) === '__init__');
+    const body = init ? field(init, 'body') : undefined;
+    if (!body) {
+      return [];
+    }
+    const x = this.expr;
+    const text = x.src(body);
+    const out: string[] = [];
+    visit(body, (n) => {
+      if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') {
+        return false;
+      }
+      const left = n.type === 'assignment' ? field(n, 'left') : undefined;
+      const right = n.type === 'assignment' ? x.unwrap(field(n, 'right')) : undefined;
+      if (left && left.type === 'attribute' && right && x.isCall(right) && /^(socket\.)?socket$/.test(x.calleeOf(right))
+        && !NON_TCP_ARGS.test(x.src(right))) {
+        const key = x.src(left).replace(/\s+/g, '');
+        const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (!new RegExp(`${k}\\s*\\.\\s*setsockopt\\s*\\([^)]*SO_REUSEADDR`).test(text)) {
+          out.push(key);
+        }
+      }
+      return true;
+    });
+    return out;
+  }
+
   setsReuse(name: string, index: number): boolean {
     const memo = `${name}#${index}`;
     const known = this.reuseMemo.get(memo);
@@ -521,6 +559,8 @@ export class FileFacts implements FileContext {
 }
 
 const NO_ATTR: ReadonlySet<string> = new Set(['attribute', 'subscript']);
+/** Arguments of a socket() call that make it no TCP server (see missing-reuseaddr). */
+const NON_TCP_ARGS = /SOCK_DGRAM|AF_UNIX|SOCK_RAW/;
 
 
 function enclosingBlock(n: SNode): SNode | undefined {

@@ -30,6 +30,8 @@ export interface FileContext {
   setsReuse(name: string, index: number): boolean;
   /** A function with a body in this file. */
   hasBody(name: string): boolean;
+  /** Python: attributes the class's `__init__` sets to a TCP socket without SO_REUSEADDR (see FileFacts). */
+  initSockets?(fn: FnInfo): string[];
   /** Same-file functions by name (for wrappers that return a new socket). */
   byName?: ReadonlyMap<string, FnInfo>;
 }
@@ -160,6 +162,11 @@ export class Flow {
     let s: State = new Map();
     for (const p of this.fn.params) {
       s.set(p, one(this.fn.isEntry ? { kind: 'O', site: this.fn.node, alias: 'param', id: p } : { kind: 'P' }));
+    }
+    // A Python method starts with what `__init__` put in `self.sock`: a TCP socket still without
+    // SO_REUSEADDR, which its bind() needs first.
+    for (const key of this.file.initSockets?.(this.fn) ?? []) {
+      s = this.setAux(s, key, ['nr', 'ra', 'B'], { kind: 'nr' });
     }
     // A C++ constructor's `: fd_(socket(...))` stores a new socket in a member before the body
     // runs: handed off to the object, but its bind() in the body still needs SO_REUSEADDR first.

@@ -108,6 +108,29 @@ describe('lint: incremental re-lint', () => {
   });
 });
 
+describe('lint: incremental re-lint of a Python class', () => {
+  it('an edit of __init__ reaches the other methods (they start from what it puts in self.sock)', async () => {
+    const g = await grammars();
+    const text = [
+      'import socket', '', '', 'class Server:', '    def __init__(self, port):', '        self.port = port',
+      '        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)', '', '    def start(self):',
+      '        self.sock.bind(("", self.port))', '        self.sock.listen(5)', '',
+    ].join('\n');
+    const doc = new DocumentLinter(g, 'python', { timeoutMs: 10_000 });
+    try {
+      assert.deepEqual(doc.update(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
+      const at = text.indexOf('\n', text.indexOf('self.sock = ')) + 1;
+      const inserted = '        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n';
+      const next = text.slice(0, at) + inserted + text.slice(at);
+      const incremental = doc.update(next, replacement(text, at, at, inserted));
+      assert.deepEqual(incremental.findings, []);
+      assert.equal(comparable(incremental), comparable(lintText(g, next, 'python', { timeoutMs: 10_000 })));
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
 describe('lint: incremental re-lint after a structural edit', () => {
   it('deleting a closing brace nests the later functions, which keep their analysis', async () => {
     const g = await grammars();
