@@ -269,11 +269,12 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
   if (before.winsock !== now.winsock) {
     return undefined;
   }
-  const changed = new Set(facts.functions.filter((f) => !byBody.has(f.body)).map((f) => f.name));
-  if (facts.python && changed.has('__init__')) {
-    // The other methods of its class start from what `__init__` puts in attributes (initSockets).
+  const fresh = facts.functions.filter((f) => !byBody.has(f.body));
+  if (fresh.some((f) => facts.isConstructor(f))) {
+    // The other methods of its class start from what a constructor puts in members (initSockets).
     return undefined;
   }
+  const changed = new Set(fresh.map((f) => f.name));
   differ(before.names, now.names, changed);
   differ(before.exitMacros, now.exitMacros, changed);
   differ(before.dying, now.dying, changed);

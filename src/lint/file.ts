@@ -485,6 +485,9 @@ export class FileFacts implements FileContext {
    * outside a class.
    */
   initSockets(fn: FnInfo): string[] {
+    if (this.language === 'cpp') {
+      return this.ctorSockets(fn);
+    }
     const block = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent.parent : fn.node.parent;
     if (!this.python || !block || block.parent?.type !== 'class_definition' || fn.name === '__init__') {
       return [];
@@ -514,6 +517,81 @@ export class FileFacts implements FileContext {
       return true;
     });
     return out;
+  }
+
+  /**
+   * C++: members (`fd_`) that a constructor of `fn`'s class sets to a new TCP socket, in its
+   * member initializers or its body, without SO_REUSEADDR on them there: what another method
+   * starts from (see initSockets). Methods defined in the class or as `Class::method`.
+   */
+  private ctorSockets(fn: FnInfo): string[] {
+    const cls = this.classOf(fn);
+    if (!cls || fn.name === cls) {
+      return [];
+    }
+    const x = this.expr;
+    const out: string[] = [];
+    for (const ctor of this.functions.filter((f) => f.name === cls && this.classOf(f) === cls)) {
+      const text = x.src(ctor.node);
+      const found: [string, SNode][] = [];
+      const inits = ctor.node.children.find((c) => c.type === 'field_initializer_list');
+      for (const init of inits ? named(inits) : []) {
+        const [member, args] = named(init);
+        const value = args && args.type === 'argument_list' ? x.unwrap(named(args)[0]) : undefined;
+        if (member && value) {
+          found.push([x.src(member), value]);
+        }
+      }
+      visit(ctor.body, (n) => {
+        if (n.type === 'lambda_expression' || n.type === 'class_specifier') {
+          return false;
+        }
+        const left = n.type === 'assignment_expression' ? field(n, 'left') : undefined;
+        const right = n.type === 'assignment_expression' ? x.unwrap(field(n, 'right')) : undefined;
+        const key = left && (left.type === 'identifier' || left.type === 'field_expression')
+          ? x.src(left).replace(/\s+/g, '').replace(/^this->/, '') : undefined;
+        if (key && right && !ctor.locals.has(key)) {
+          found.push([key, right]);
+        }
+        return true;
+      });
+      for (const [key, value] of found) {
+        const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (x.isCall(value) && /^(::)?socket$/.test(x.calleeOf(value)) && !NON_TCP_ARGS.test(x.src(value))
+          && !new RegExp(`setsockopt\\s*\\(\\s*(this\\s*->\\s*)?${k}\\b[^;]*SO_REUSEADDR`).test(text)) {
+          out.push(key);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Is `fn` a constructor (C++ `Class::Class`, Python `__init__` of a class), whose members other methods start from? */
+  isConstructor(fn: FnInfo): boolean {
+    if (this.python) {
+      const block = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent.parent : fn.node.parent;
+      return fn.name === '__init__' && block?.parent?.type === 'class_definition';
+    }
+    return this.language === 'cpp' && this.classOf(fn) === fn.name;
+  }
+
+  /** The class a C++ function belongs to: the one it is defined in, or `Class` of `Class::name`. */
+  private classOf(fn: FnInfo): string | undefined {
+    const list = fn.node.parent;
+    if (list?.type === 'field_declaration_list') {
+      const name = list.parent ? field(list.parent, 'name') : undefined;
+      return name ? this.expr.src(name) : undefined;
+    }
+    let d = field(fn.node, 'declarator');
+    while (d && d.type !== 'function_declarator') {
+      d = field(d, 'declarator');
+    }
+    const id = d ? field(d, 'declarator') : undefined;
+    if (!id || id.type !== 'qualified_identifier') {
+      return undefined;
+    }
+    const scope = field(id, 'scope');
+    return scope ? this.expr.src(scope).replace(/\s+/g, '') : undefined;
   }
 
   setsReuse(name: string, index: number): boolean {
@@ -560,7 +638,7 @@ export class FileFacts implements FileContext {
 
 const NO_ATTR: ReadonlySet<string> = new Set(['attribute', 'subscript']);
 /** Arguments of a socket() call that make it no TCP server (see missing-reuseaddr). */
-const NON_TCP_ARGS = /SOCK_DGRAM|AF_UNIX|SOCK_RAW/;
+const NON_TCP_ARGS = /SOCK_DGRAM|AF_UNIX|AF_LOCAL|SOCK_RAW/;
 
 
 function enclosingBlock(n: SNode): SNode | undefined {

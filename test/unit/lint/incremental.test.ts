@@ -131,6 +131,29 @@ describe('lint: incremental re-lint of a Python class', () => {
   });
 });
 
+describe('lint: incremental re-lint of a C++ class', () => {
+  it('an edit of the constructor reaches the other methods (they start from what it puts in fd_)', async () => {
+    const g = await grammars();
+    const text = [
+      '#include <sys/socket.h>', 'class Server {', 'public:', '    Server()', '    {', '        fd_ = socket(AF_INET, SOCK_STREAM, 0);',
+      '    }', '    bool start()', '    {', '        if (bind(fd_, 0, 0) < 0)', '            return false;', '        return listen(fd_, 8) == 0;',
+      '    }', 'private:', '    int fd_;', '};', '',
+    ].join('\n');
+    const doc = new DocumentLinter(g, 'cpp', { timeoutMs: 10_000 });
+    try {
+      assert.deepEqual(doc.update(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
+      const at = text.indexOf('\n', text.indexOf('fd_ = socket')) + 1;
+      const inserted = '        int on = 1; setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);\n';
+      const next = text.slice(0, at) + inserted + text.slice(at);
+      const incremental = doc.update(next, replacement(text, at, at, inserted));
+      assert.deepEqual(incremental.findings, []);
+      assert.equal(comparable(incremental), comparable(lintText(g, next, 'cpp', { timeoutMs: 10_000 })));
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
 describe('lint: incremental re-lint after a structural edit', () => {
   it('deleting a closing brace nests the later functions, which keep their analysis', async () => {
     const g = await grammars();
