@@ -76,6 +76,8 @@ export class FileFacts implements FileContext {
   readonly winsock: boolean;
   private readonly consumeMemo = new Map<string, boolean>();
   private readonly reuseMemo = new Map<string, boolean>();
+  /** ctorSockets() by class name. */
+  private readonly ctorMemo = new Map<string, string[]>();
 
   constructor(readonly text: string, readonly language: LintLanguage, readonly root: SNode) {
     this.expr = new Expr(text);
@@ -529,8 +531,13 @@ export class FileFacts implements FileContext {
     if (!cls || fn.name === cls) {
       return [];
     }
+    const known = this.ctorMemo.get(cls);
+    if (known) {
+      return known;
+    }
     const x = this.expr;
     const out: string[] = [];
+    this.ctorMemo.set(cls, out);
     for (const ctor of this.functions.filter((f) => f.name === cls && this.classOf(f) === cls)) {
       const text = x.src(ctor.node);
       const found: [string, SNode][] = [];
