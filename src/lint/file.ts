@@ -1,7 +1,7 @@
 import { EXIT_CALLS } from './api';
 import type { LintLanguage } from './grammars';
-import { conditional, Expr } from './expr';
-import { declName, type FileContext, type FnInfo } from './flow';
+import { conditional, Expr, memberInits } from './expr';
+import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
 import { type DeferBody, field, isDeferred, named, visit, type SNode } from './syntax';
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
@@ -509,7 +509,7 @@ export class FileFacts implements FileContext {
       const left = n.type === 'assignment' ? field(n, 'left') : undefined;
       const right = n.type === 'assignment' ? x.unwrap(field(n, 'right')) : undefined;
       if (left && left.type === 'attribute' && right && x.isCall(right) && /^(socket\.)?socket$/.test(x.calleeOf(right))
-        && !NON_TCP_ARGS.test(x.src(right))) {
+        && !NON_TCP.test(x.src(right))) {
         const key = x.src(left).replace(/\s+/g, '');
         const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         if (!new RegExp(`${k}\\s*\\.\\s*setsockopt\\s*\\([^)]*SO_REUSEADDR`).test(text)) {
@@ -540,15 +540,7 @@ export class FileFacts implements FileContext {
     this.ctorMemo.set(cls, out);
     for (const ctor of this.functions.filter((f) => f.name === cls && this.classOf(f) === cls)) {
       const text = x.src(ctor.node);
-      const found: [string, SNode][] = [];
-      const inits = ctor.node.children.find((c) => c.type === 'field_initializer_list');
-      for (const init of inits ? named(inits) : []) {
-        const [member, args] = named(init);
-        const value = args && args.type === 'argument_list' ? x.unwrap(named(args)[0]) : undefined;
-        if (member && value) {
-          found.push([x.src(member), value]);
-        }
-      }
+      const found = memberInits(ctor.node, x);
       visit(ctor.body, (n) => {
         if (n.type === 'lambda_expression' || n.type === 'class_specifier') {
           return false;
@@ -564,7 +556,7 @@ export class FileFacts implements FileContext {
       });
       for (const [key, value] of found) {
         const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        if (x.isCall(value) && /^(::)?socket$/.test(x.calleeOf(value)) && !NON_TCP_ARGS.test(x.src(value))
+        if (x.isCall(value) && /^(::)?socket$/.test(x.calleeOf(value)) && !NON_TCP.test(x.src(value))
           && !new RegExp(`setsockopt\\s*\\(\\s*(this\\s*->\\s*)?${k}\\b[^;]*SO_REUSEADDR`).test(text)) {
           out.push(key);
         }
@@ -644,8 +636,6 @@ export class FileFacts implements FileContext {
 }
 
 const NO_ATTR: ReadonlySet<string> = new Set(['attribute', 'subscript']);
-/** Arguments of a socket() call that make it no TCP server (see missing-reuseaddr). */
-const NON_TCP_ARGS = /SOCK_DGRAM|AF_UNIX|AF_LOCAL|SOCK_RAW/;
 
 
 function enclosingBlock(n: SNode): SNode | undefined {

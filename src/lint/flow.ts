@@ -1,7 +1,7 @@
 import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
-import { constantText, functionMacros, macroReturn, objectMacros, statementMacro, type Expr, type Macro } from './expr';
+import { constantText, functionMacros, macroReturn, memberInits, objectMacros, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
 
 /** What one function looks like to the analysis. */
@@ -39,7 +39,8 @@ export interface FileContext {
 type Acquired = { tcpServerCandidate: boolean };
 /** Per file: same-file functions that return a socket they obtained (wrappers, factories). */
 const wrapperMemo = new WeakMap<FileContext, Map<string, Acquired | null>>();
-const NON_TCP = /SOCK_DGRAM|AF_UNIX|AF_LOCAL|PF_UNIX|PF_LOCAL|SOCK_RAW|IPPROTO_UDP/;
+/** Arguments of a socket() call that make it no TCP server (UDP, Unix domain, raw). */
+export const NON_TCP = /SOCK_DGRAM|AF_UNIX|AF_LOCAL|PF_UNIX|PF_LOCAL|SOCK_RAW|IPPROTO_UDP/;
 
 /**
  * Ownership kinds: O owned, S shut down, D dropped from its table, C closed, H handed off,
@@ -170,13 +171,10 @@ export class Flow {
     }
     // A C++ constructor's `: fd_(socket(...))` stores a new socket in a member before the body
     // runs: handed off to the object, but its bind() in the body still needs SO_REUSEADDR first.
-    const inits = this.fn.node.children.find((c) => c.type === 'field_initializer_list');
-    for (const init of inits ? named(inits) : []) {
-      const [member, args] = named(init);
-      const call = args && args.type === 'argument_list' ? this.x.unwrap(named(args)[0]) : undefined;
-      const acquired = member && call && this.x.isCall(call) ? this.acquisition(call) : undefined;
+    for (const [member, value] of memberInits(this.fn.node, this.x)) {
+      const acquired = this.x.isCall(value) ? this.acquisition(value) : undefined;
       if (acquired) {
-        s = this.setAux(s, this.x.src(member), ['nr', 'ra', 'B'], acquired.tcpServerCandidate ? { kind: 'nr' } : undefined);
+        s = this.setAux(s, member, ['nr', 'ra', 'B'], acquired.tcpServerCandidate ? { kind: 'nr' } : undefined);
       }
     }
     return s;
@@ -1304,7 +1302,7 @@ export class Flow {
     const args = this.x.src(field(call, 'arguments') ?? call);
     if (this.file.python) {
       if (/^(socket\.)?socket$/.test(callee) || callee === 'socket.fromfd') {
-        return { tcpServerCandidate: !/SOCK_DGRAM|AF_UNIX|SOCK_RAW/.test(args) && callee !== 'socket.fromfd' };
+        return { tcpServerCandidate: !NON_TCP.test(args) && callee !== 'socket.fromfd' };
       }
       if (/^(socket\.)?(create_connection|create_server|socketpair)$/.test(callee)) {
         return { tcpServerCandidate: false };

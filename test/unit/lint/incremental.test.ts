@@ -108,49 +108,43 @@ describe('lint: incremental re-lint', () => {
   });
 });
 
-describe('lint: incremental re-lint of a Python class', () => {
-  it('an edit of __init__ reaches the other methods (they start from what it puts in self.sock)', async () => {
-    const g = await grammars();
+/**
+ * Lints `text` (one missing-reuseaddr, in a method other than the constructor), then inserts
+ * `inserted` after the line holding `anchor` in the constructor: the re-lint, which reuses the
+ * unchanged method, must find nothing, as a fresh lint does.
+ */
+async function constructorEdit(language: LintLanguage, text: string, anchor: string, inserted: string): Promise<void> {
+  const g = await grammars();
+  const doc = new DocumentLinter(g, language, { timeoutMs: 10_000 });
+  try {
+    assert.deepEqual(doc.update(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
+    const at = text.indexOf('\n', text.indexOf(anchor)) + 1;
+    const next = text.slice(0, at) + inserted + text.slice(at);
+    const incremental = doc.update(next, replacement(text, at, at, inserted));
+    assert.deepEqual(incremental.findings, []);
+    assert.equal(comparable(incremental), comparable(lintText(g, next, language, { timeoutMs: 10_000 })));
+  } finally {
+    doc.dispose();
+  }
+}
+
+describe('lint: incremental re-lint of a class (methods start from what the constructor put in members)', () => {
+  it('Python: an edit of __init__ reaches start()', async () => {
     const text = [
       'import socket', '', '', 'class Server:', '    def __init__(self, port):', '        self.port = port',
       '        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)', '', '    def start(self):',
       '        self.sock.bind(("", self.port))', '        self.sock.listen(5)', '',
     ].join('\n');
-    const doc = new DocumentLinter(g, 'python', { timeoutMs: 10_000 });
-    try {
-      assert.deepEqual(doc.update(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
-      const at = text.indexOf('\n', text.indexOf('self.sock = ')) + 1;
-      const inserted = '        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n';
-      const next = text.slice(0, at) + inserted + text.slice(at);
-      const incremental = doc.update(next, replacement(text, at, at, inserted));
-      assert.deepEqual(incremental.findings, []);
-      assert.equal(comparable(incremental), comparable(lintText(g, next, 'python', { timeoutMs: 10_000 })));
-    } finally {
-      doc.dispose();
-    }
+    await constructorEdit('python', text, 'self.sock = ', '        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n');
   });
-});
 
-describe('lint: incremental re-lint of a C++ class', () => {
-  it('an edit of the constructor reaches the other methods (they start from what it puts in fd_)', async () => {
-    const g = await grammars();
+  it('C++: an edit of the constructor reaches start()', async () => {
     const text = [
       '#include <sys/socket.h>', 'class Server {', 'public:', '    Server()', '    {', '        fd_ = socket(AF_INET, SOCK_STREAM, 0);',
       '    }', '    bool start()', '    {', '        if (bind(fd_, 0, 0) < 0)', '            return false;', '        return listen(fd_, 8) == 0;',
       '    }', 'private:', '    int fd_;', '};', '',
     ].join('\n');
-    const doc = new DocumentLinter(g, 'cpp', { timeoutMs: 10_000 });
-    try {
-      assert.deepEqual(doc.update(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
-      const at = text.indexOf('\n', text.indexOf('fd_ = socket')) + 1;
-      const inserted = '        int on = 1; setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);\n';
-      const next = text.slice(0, at) + inserted + text.slice(at);
-      const incremental = doc.update(next, replacement(text, at, at, inserted));
-      assert.deepEqual(incremental.findings, []);
-      assert.equal(comparable(incremental), comparable(lintText(g, next, 'cpp', { timeoutMs: 10_000 })));
-    } finally {
-      doc.dispose();
-    }
+    await constructorEdit('cpp', text, 'fd_ = socket', '        int on = 1; setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);\n');
   });
 });
 
