@@ -121,6 +121,12 @@ export interface FlowCache {
   /** What the cached results read outside their own bodies, as of the run that made them. */
   summary?: FileSummary;
   byBody: Map<SNode, FlowEvents | null>;
+  /**
+   * What each cached body started from besides its parameters: the members its class's
+   * constructor filled (initSockets). A body whose class, constructor or helpers changed
+   * starts from something else and is analyzed again.
+   */
+  seeds?: Map<SNode, string>;
   /** How many functions the last run analyzed (the others reused their results or needed none). */
   analyzed?: number;
 }
@@ -161,6 +167,7 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
   const summary = cache ? summarize(facts) : undefined;
   const reusable = cache?.summary && summary ? stillValid(facts, cache.summary, summary, cache.byBody) : undefined;
   const byBody = new Map<SNode, FlowEvents | null>();
+  const seeds = new Map<SNode, string>();
   let timedOut = false;
   let ran = 0;
   for (const fn of facts.functions) {
@@ -168,7 +175,12 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
       timedOut = true;
       break;
     }
-    const known = reusable?.get(fn.body);
+    let known: FlowEvents | null | undefined;
+    if (cache) {
+      const seed = facts.initSockets(fn).join('\n');
+      seeds.set(fn.body, seed);
+      known = cache.seeds?.get(fn.body) === seed ? reusable?.get(fn.body) : undefined;
+    }
     if (known !== undefined) {
       byBody.set(fn.body, known);
       if (known) {
@@ -194,6 +206,7 @@ export function analyze(root: SNode, text: string, language: LintLanguage, deadl
   if (cache) {
     cache.summary = summary;
     cache.byBody = byBody;
+    cache.seeds = seeds;
     cache.analyzed = ran;
   }
   if (timedOut && !notices.some((n) => n.kind === 'timeout')) {
@@ -269,12 +282,7 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
   if (before.winsock !== now.winsock) {
     return undefined;
   }
-  const fresh = facts.functions.filter((f) => !byBody.has(f.body));
-  if (fresh.some((f) => facts.isConstructor(f))) {
-    // The other methods of its class start from what a constructor puts in members (initSockets).
-    return undefined;
-  }
-  const changed = new Set(fresh.map((f) => f.name));
+  const changed = new Set(facts.functions.filter((f) => !byBody.has(f.body)).map((f) => f.name));
   differ(before.names, now.names, changed);
   differ(before.exitMacros, now.exitMacros, changed);
   differ(before.dying, now.dying, changed);

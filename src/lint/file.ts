@@ -481,8 +481,8 @@ export class FileFacts implements FileContext {
   }
 
   /**
-   * Python: attributes (`self.sock`) that the class's `__init__` sets to a new TCP socket without
-   * SO_REUSEADDR on it there, for another method `fn` of that class to start from (a bind() in
+   * Python: attributes (`self.sock`) that the class's `__init__` sets to a new TCP socket, with
+   * no SO_REUSEADDR set on them anywhere in the class, for another method `fn` of it to start from (a bind() in
    * `start()` then still needs the option first). Empty for `__init__` itself and for functions
    * outside a class.
    */
@@ -500,7 +500,8 @@ export class FileFacts implements FileContext {
       return [];
     }
     const x = this.expr;
-    const text = x.src(body);
+    // Set anywhere in the class (a helper method `__init__` calls, say): not known to be missing.
+    const text = x.src(block);
     const out: string[] = [];
     visit(body, (n) => {
       if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') {
@@ -523,7 +524,7 @@ export class FileFacts implements FileContext {
 
   /**
    * C++: members (`fd_`) that a constructor of `fn`'s class sets to a new TCP socket, in its
-   * member initializers or its body, without SO_REUSEADDR on them there: what another method
+   * member initializers or its body, with no SO_REUSEADDR set on them in any method of the class: what another method
    * starts from (see initSockets). Methods defined in the class or as `Class::method`.
    */
   private ctorSockets(fn: FnInfo): string[] {
@@ -539,7 +540,8 @@ export class FileFacts implements FileContext {
     const out: string[] = [];
     this.ctorMemo.set(cls, out);
     for (const ctor of this.functions.filter((f) => f.name === cls && this.classOf(f) === cls)) {
-      const text = x.src(ctor.node);
+      // Set in any method of the class (a helper the constructor calls, say): not known to be missing.
+      const text = this.functions.filter((f) => this.classOf(f) === cls).map((f) => x.src(f.node)).join('\n');
       const found = memberInits(ctor.node, x);
       visit(ctor.body, (n) => {
         if (n.type === 'lambda_expression' || n.type === 'class_specifier') {
@@ -563,15 +565,6 @@ export class FileFacts implements FileContext {
       }
     }
     return out;
-  }
-
-  /** Is `fn` a constructor (C++ `Class::Class`, Python `__init__` of a class), whose members other methods start from? */
-  isConstructor(fn: FnInfo): boolean {
-    if (this.python) {
-      const block = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent.parent : fn.node.parent;
-      return fn.name === '__init__' && block?.parent?.type === 'class_definition';
-    }
-    return this.language === 'cpp' && this.classOf(fn) === fn.name;
   }
 
   /** The class a C++ function belongs to: the one it is defined in, or `Class` of `Class::name`. */
