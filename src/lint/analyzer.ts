@@ -33,12 +33,14 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   let tree: Tree | null = null;
   try {
     const parser = grammars.parser(language);
-    tree = parseInSlices(parser, text, options.oldTree ?? null, deadline);
+    const reached = { chars: 0 };
+    tree = parseInSlices(parser, text, options.oldTree ?? null, deadline, PARSE_SLICE_MS, reached);
     if (!tree) {
       parser.reset();
       // Too big to parse in time: analyze a prefix that parses quickly (partial results),
-      // within a further quarter of the bound, rather than nothing.
-      const cut = prefixEnd(text, PREFIX_CHARS);
+      // within a further quarter of the bound, rather than nothing. The prefix is at most a
+      // quarter of what the whole bound parsed, so a loaded machine gets a shorter one.
+      const cut = prefixEnd(text, Math.min(PREFIX_CHARS, Math.max(PREFIX_MIN_CHARS, Math.floor(reached.chars / 4))));
       deadline = Date.now() + timeoutMs / 4;
       tree = cut < text.length ? parser.parse(text.slice(0, cut), null, { progressCallback: () => Date.now() > deadline }) : null;
       if (!tree) {
@@ -93,11 +95,17 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
  */
 const PARSE_SLICE_MS = 15;
 
-/** Parses `text`, resuming after each slice (see PARSE_SLICE_MS); null when the deadline passed first. */
-export function parseInSlices(parser: Pick<Parser, 'parse'>, text: string, oldTree: Tree | null, deadline: number, sliceMs = PARSE_SLICE_MS): Tree | null {
+/**
+ * Parses `text`, resuming after each slice (see PARSE_SLICE_MS); null when the deadline passed
+ * first. `reached.chars` tells how far the parse got (UTF-16 code units).
+ */
+export function parseInSlices(parser: Pick<Parser, 'parse'>, text: string, oldTree: Tree | null, deadline: number, sliceMs = PARSE_SLICE_MS,
+  reached: { chars: number } = { chars: 0 }): Tree | null {
   let halt = 0;
   const options = {
-    progressCallback: (): boolean => {
+    progressCallback: (state: { currentOffset: number }): boolean => {
+      // tree-sitter counts bytes of the UTF-16 input: two per code unit.
+      reached.chars = Math.max(reached.chars, state.currentOffset / 2);
       const now = Date.now();
       return now > halt || now > deadline;
     },
@@ -142,8 +150,9 @@ interface FileSummary {
   winsock: boolean;
 }
 
-/** How much of a file too large to parse in time is checked instead (UTF-16 code units). */
+/** How much of a file too large to parse in time is checked instead (UTF-16 code units), at most and at least. */
 const PREFIX_CHARS = 256 * 1024;
+const PREFIX_MIN_CHARS = 16 * 1024;
 
 /** Where to cut `text` near `limit`: after a line that closes a top-level block, else at a line end. */
 function prefixEnd(text: string, limit: number): number {

@@ -87,13 +87,17 @@ describe('parsing in slices', () => {
     }
   });
 
-  it('stops at the deadline between slices (null, as a parse that timed out)', async () => {
+  it('stops at the deadline between slices (null, as a parse that timed out), saying how far it got', async () => {
     const g = await grammars();
     const parser = g.parser('c');
     const started = Date.now();
-    const tree = parseInSlices(parser, generateC(20_000, 22), null, Date.now() + 30, 5);
+    const text = generateC(20_000, 22);
+    const reached = { chars: 0 };
+    const tree = parseInSlices(parser, text, null, Date.now() + 30, 5, reached);
     assert.equal(tree, null);
     assert.ok(Date.now() - started < 1_000);
+    // How far it got, in characters: what sizes the prefix checked instead (lintText).
+    assert.ok(reached.chars > 1_000 && reached.chars < text.length, `reached ${reached.chars} of ${text.length}`);
     parser.reset();
   });
 });
