@@ -225,53 +225,50 @@ export function conditional(body: string): boolean {
  * with it), 'value' for any other return (`return -1;`), undefined when it never returns.
  */
 export function macroReturn(m: Macro): 'param' | 'value' | undefined {
-  const ret = /\breturn\b\s*([^;}]*)/.exec(m.body);
-  if (!ret) {
+  const words = returnedNames(m);
+  if (!words) {
     return undefined;
   }
-  const words = new Set(ret[1].match(/[A-Za-z_]\w*/g) ?? []);
-  return m.params.some((p) => words.has(p)) ? 'param' : 'value';
+  return m.params.some((p) => words.includes(p)) ? 'param' : 'value';
 }
 
-let macroText: string | undefined;
-let macroMap = new Map<string, Macro[]>();
+/** The names in what a macro's body returns (`return (fd)` -> ['fd']); undefined when it never returns. */
+export function returnedNames(m: Macro): string[] | undefined {
+  const ret = /\breturn\b\s*([^;}]*)/.exec(m.body);
+  return ret ? ret[1].match(/[A-Za-z_]\w*/g) ?? [] : undefined;
+}
 
-/** Function-like `#define`s of a source text (every definition, as #ifdef branches may differ). */
-export function functionMacros(text: string): Map<string, Macro[]> {
+/** The `#define`s of one source text, function-like and object-like (every definition, as #ifdef branches may differ). */
+interface Macros { functions: Map<string, Macro[]>; objects: Map<string, Macro[]> }
+
+let macroText: string | undefined;
+let macroSets: Macros = { functions: new Map(), objects: new Map() };
+
+function macrosOf(text: string): Macros {
   if (text !== macroText) {
-    macroMap = new Map();
+    macroSets = { functions: new Map(), objects: new Map() };
     const joined = text.replace(/\\\r?\n/g, ' ');
-    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)(.*)$/gm;
+    // A name with `(` right after it takes parameters; any other is object-like.
+    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?:\(([^)]*)\)|(?![\w(]))(.*)$/gm;
     for (let hit = re.exec(joined); hit; hit = re.exec(joined)) {
-      const list = macroMap.get(hit[1]) ?? [];
-      list.push({ params: hit[2].split(',').map((p) => p.trim()).filter(Boolean), body: hit[3].trim() });
-      macroMap.set(hit[1], list);
+      const map = hit[2] === undefined ? macroSets.objects : macroSets.functions;
+      const list = map.get(hit[1]) ?? [];
+      list.push({ params: (hit[2] ?? '').split(',').map((p) => p.trim()).filter(Boolean), body: hit[3].trim() });
+      map.set(hit[1], list);
     }
     macroText = text;
   }
-  return macroMap;
+  return macroSets;
 }
 
-let objectText: string | undefined;
-let objectMap = new Map<string, Macro[]>();
+/** Function-like `#define`s of a source text. */
+export function functionMacros(text: string): Map<string, Macro[]> {
+  return macrosOf(text).functions;
+}
 
-/**
- * Object-like `#define`s of a source text (`#define BAIL return -1`), as macros without
- * parameters: every definition, as #ifdef branches may differ.
- */
+/** Object-like `#define`s of a source text (`#define BAIL return -1`), as macros without parameters. */
 export function objectMacros(text: string): Map<string, Macro[]> {
-  if (text !== objectText) {
-    objectMap = new Map();
-    const joined = text.replace(/\\\r?\n/g, ' ');
-    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])(.*)$/gm;
-    for (let hit = re.exec(joined); hit; hit = re.exec(joined)) {
-      const list = objectMap.get(hit[1]) ?? [];
-      list.push({ params: [], body: hit[2].trim() });
-      objectMap.set(hit[1], list);
-    }
-    objectText = text;
-  }
-  return objectMap;
+  return macrosOf(text).objects;
 }
 
 /**
@@ -279,7 +276,7 @@ export function objectMacros(text: string): Map<string, Macro[]> {
  * (object-like, a name alone); undefined for any other statement.
  */
 export function statementMacro(s: SNode, text: string): Macro[] | undefined {
-  const e = s.type === 'expression_statement' && s.children.length > 0 ? named(s) : [];
+  const e = s.type === 'expression_statement' ? named(s) : [];
   if (e.length !== 1) {
     return undefined;
   }

@@ -3,6 +3,7 @@ import type { LintLanguage } from './grammars';
 import { conditional, Expr, memberInits } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
 import { type DeferBody, field, isDeferred, named, visit, type SNode } from './syntax';
+import { escapeRegExp } from './text';
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
 /** A function worth a CFG: it names a socket call somewhere in its text. */
@@ -512,7 +513,7 @@ export class FileFacts implements FileContext {
       if (left && left.type === 'attribute' && right && x.isCall(right) && /^(socket\.)?socket$/.test(x.calleeOf(right))
         && !NON_TCP.test(x.src(right))) {
         const key = x.src(left).replace(/\s+/g, '');
-        const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const k = escapeRegExp(key);
         if (!new RegExp(`${k}\\s*\\.\\s*setsockopt\\s*\\([^)]*SO_REUSEADDR`).test(text)) {
           out.push(key);
         }
@@ -539,9 +540,10 @@ export class FileFacts implements FileContext {
     const x = this.expr;
     const out: string[] = [];
     this.ctorMemo.set(cls, out);
-    for (const ctor of this.functions.filter((f) => f.name === cls && this.classOf(f) === cls)) {
-      // Set in any method of the class (a helper the constructor calls, say): not known to be missing.
-      const text = this.functions.filter((f) => this.classOf(f) === cls).map((f) => x.src(f.node)).join('\n');
+    const methods = this.functions.filter((f) => this.classOf(f) === cls);
+    // Set in any method of the class (a helper the constructor calls, say): not known to be missing.
+    const text = methods.map((f) => x.src(f.node)).join('\n');
+    for (const ctor of methods.filter((f) => f.name === cls)) {
       const found = memberInits(ctor.node, x);
       visit(ctor.body, (n) => {
         if (n.type === 'lambda_expression' || n.type === 'class_specifier') {
@@ -557,7 +559,7 @@ export class FileFacts implements FileContext {
         return true;
       });
       for (const [key, value] of found) {
-        const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const k = escapeRegExp(key);
         if (x.isCall(value) && /^(::)?socket$/.test(x.calleeOf(value)) && !NON_TCP.test(x.src(value))
           && !new RegExp(`setsockopt\\s*\\(\\s*(this\\s*->\\s*)?${k}\\b[^;]*SO_REUSEADDR`).test(text)) {
           out.push(key);

@@ -1,7 +1,7 @@
 import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
-import { constantText, functionMacros, macroReturn, memberInits, objectMacros, statementMacro, type Expr, type Macro } from './expr';
+import { constantText, functionMacros, macroReturn, memberInits, objectMacros, returnedNames, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
 
 /** What one function looks like to the analysis. */
@@ -30,7 +30,7 @@ export interface FileContext {
   setsReuse(name: string, index: number): boolean;
   /** A function with a body in this file. */
   hasBody(name: string): boolean;
-  /** Python: attributes the class's `__init__` sets to a TCP socket without SO_REUSEADDR (see FileFacts). */
+  /** Members a method's class constructor set to a TCP socket without SO_REUSEADDR (Python `self.sock`, C++ `fd_`; see FileFacts). */
   initSockets?(fn: FnInfo): string[];
   /** Same-file functions by name (for wrappers that return a new socket). */
   byName?: ReadonlyMap<string, FnInfo>;
@@ -1110,8 +1110,7 @@ export class Flow {
 
   private macroHandOff(name: SNode, s: State): State {
     for (const d of objectMacros(this.x.text).get(this.x.src(name)) ?? []) {
-      const ret = /\breturn\b\s*([^;}]*)/.exec(d.body);
-      for (const id of ret?.[1].match(/[A-Za-z_]\w*/g) ?? []) {
+      for (const id of returnedNames(d) ?? []) {
         if (this.tracked(id) && s.has(id) && this.open(s, id)) {
           s = this.settle(s, id, 'H');
         }

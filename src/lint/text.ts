@@ -49,3 +49,8 @@ export class LineIndex {
     return this.starts.length;
   }
 }
+
+/** `s` as a regular expression that matches it literally. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -4,6 +4,7 @@ import { insertBefore, pySocketPrefix } from '../fixes';
 import type { FnInfo } from '../flow';
 import { finding, type Rule, type RuleContext } from '../rule';
 import { field, named, visit, type SNode } from '../syntax';
+import { escapeRegExp } from '../text';
 import type { Finding, Fix } from '../types';
 
 const SERVER_BASES = /^(TCPServer|ThreadingTCPServer|ForkingTCPServer)$/;
@@ -42,7 +43,7 @@ function listenedElsewhere(ctx: RuleContext, fn: FnInfo, key: string): boolean {
   if (fn.locals.has(key) || fn.params.includes(key)) {
     return false;
   }
-  const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const k = escapeRegExp(key);
   const c = new RegExp(`\\blisten\\s*\\(\\s*(this\\s*->\\s*)?${k}\\s*[,)]`);
   const py = new RegExp(`\\b${k}\\s*\\.\\s*listen\\s*\\(`);
   return ctx.language === 'python' ? py.test(ctx.facts.text) : c.test(ctx.facts.text);
