@@ -245,6 +245,9 @@ let macroText: string | undefined;
 let macroSets: Macros = { functions: new Map(), objects: new Map() };
 
 function macrosOf(text: string): Macros {
+  // `===` compares content when the objects differ: remember the object even when its content
+  // was equal (the same document read again), so that later calls only compare pointers instead
+  // of the whole text every time (25 us per call on a 500 KiB file, thousands of calls per run).
   if (text !== macroText) {
     macroSets = { functions: new Map(), objects: new Map() };
     const joined = text.replace(/\\\r?\n/g, ' ');
@@ -256,8 +259,8 @@ function macrosOf(text: string): Macros {
       list.push({ params: (hit[2] ?? '').split(',').map((p) => p.trim()).filter(Boolean), body: hit[3].trim() });
       map.set(hit[1], list);
     }
-    macroText = text;
   }
+  macroText = text;
   return macroSets;
 }
 
