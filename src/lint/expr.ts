@@ -290,13 +290,13 @@ export function statementMacro(s: SNode, text: string): Macro[] | undefined {
   return f && f.type === 'identifier' ? functionMacros(text).get(text.slice(f.start, f.end)) : undefined;
 }
 
-/** A C++ constructor's member initializers with a value: `fd_(socket(...))` as ['fd_', the call]. */
+/** A C++ constructor's member initializers with a value: `fd_(socket(...))` or `fd_{socket(...)}` as ['fd_', the call]. */
 export function memberInits(fnNode: SNode, x: Expr): [string, SNode][] {
   const list = fnNode.children.find((c) => c.type === 'field_initializer_list');
   const out: [string, SNode][] = [];
   for (const init of list ? named(list) : []) {
     const [member, args] = named(init);
-    const value = args && args.type === 'argument_list' ? x.unwrap(named(args)[0]) : undefined;
+    const value = args && (args.type === 'argument_list' || args.type === 'initializer_list') ? x.unwrap(named(args)[0]) : undefined;
     if (member && value) {
       out.push([x.src(member), value]);
     }
