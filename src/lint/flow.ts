@@ -1074,12 +1074,16 @@ export class Flow {
     return this.x.ident(u);
   }
 
-  /** A table slot (`client[i]`, `fds[i]`) is cleared or erased: what was loaded from it (or from a field of it) is dropped. */
+  /**
+   * A table slot (`client[i]`, `fds[i]`) is cleared or erased: what was loaded from it (or from
+   * a field of it) is dropped, and so is the slot's field used directly as a socket
+   * (`recv(it->fd, ...)`, then `it = conns.erase(it)`).
+   */
   private dropSlot(s: State, slot: string): State {
     const from = (alias: string | undefined): boolean => alias !== undefined
       && (alias === slot || alias.startsWith(`${slot}.`) || alias.startsWith(`${slot}->`));
     for (const [name, vs] of s) {
-      if (name === slot || [...vs.values()].some((t) => t.kind !== 'C' && from(t.alias))) {
+      if (name === slot || from(name) || [...vs.values()].some((t) => t.kind !== 'C' && from(t.alias))) {
         s = this.drop(s, name, this.stmt());
       }
     }
@@ -1528,6 +1532,30 @@ export class Flow {
         s = this.settle(s, v, 'H');
       }
     });
+    args.forEach((a, i) => {
+      if (this.file.consumes(name, i) || this.stores(name, i)) {
+        s = this.handOffFields(a, s);
+      }
+    });
+    return s;
+  }
+
+  /**
+   * A table slot passed whole (`drop_conn(*it)`, `close_client(conns[i])`) takes along the
+   * fields of it used as sockets (`it->fd`, `conns[i].fd`): handed off with it.
+   */
+  private handOffFields(a: SNode, s: State): State {
+    const u = this.x.unwrap(a);
+    if (!u) {
+      return s;
+    }
+    const text = this.x.src(u).replace(/\s+/g, '');
+    const prefixes = text.startsWith('*') ? [`${text.slice(1)}->`, `(${text}).`] : [`${text}.`, `${text}->`];
+    for (const name of [...s.keys()]) {
+      if (prefixes.some((p) => name.startsWith(p)) && this.open(s, name)) {
+        s = this.settle(s, name, 'H');
+      }
+    }
     return s;
   }
 
@@ -1585,6 +1613,9 @@ export class Flow {
       const v = this.x.ident(u);
       if (this.tracked(v) && s.has(v) && this.open(s, v)) {
         s = this.settle(s, v, 'H');
+      }
+      if (u) {
+        s = this.handOffFields(u, s);
       }
       if (u && (u.type === 'tuple' || u.type === 'list' || u.type === 'initializer_list')) {
         s = this.handOffMentions(u, s);
