@@ -3,6 +3,7 @@ import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
 import { constantText, functionMacros, macroReturn, memberInits, objectMacros, returnedNames, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
+import { escapeRegExp } from './text';
 
 /** What one function looks like to the analysis. */
 export interface FnInfo {
@@ -93,6 +94,8 @@ export class Flow {
   private reporting = false;
   private current!: CfgNode;
   private readonly seen = new Set<string>();
+  /** nullable()'s answers by local name. */
+  private readonly nullables = new Map<string, boolean>();
 
   constructor(private readonly fn: FnInfo, private readonly cfg: Cfg, private readonly file: FileContext, private readonly deadline: number) {}
 
@@ -619,8 +622,14 @@ export class Flow {
     if (e.type === 'identifier') {
       s = this.markEof(s, e, '!=', 0, truth, cond);
       s = this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
-      // Python `if not sock:`: a socket object is never falsy, so that branch has None.
-      return this.file.python && !truth ? this.noneHere(s, this.x.src(e)) : s;
+      // Python `if not sock:`: a socket object is never falsy, so that branch has None. C++
+      // `if (!lfd)` on a std::optional or pointer from a factory: that branch got no socket.
+      return !truth && (this.file.python || this.nullable(this.x.src(e))) ? this.noneHere(s, this.x.src(e)) : s;
+    }
+    if (!this.file.python && this.x.isCall(e) && /^(\w+)\s*\.\s*has_value$/.test(this.x.calleeOf(e))) {
+      // `if (!fd.has_value())`, `if (fd.has_value())`
+      const v = this.x.calleeOf(e).split('.')[0].trim();
+      return !truth && this.nullable(v) ? this.noneHere(s, v) : s;
     }
     let left: SNode | undefined;
     let right: SNode | undefined;
@@ -644,6 +653,14 @@ export class Flow {
     }
     if (!left || !right || !cmp || !['==', '!=', '<', '<=', '>', '>='].includes(cmp)) {
       return s;
+    }
+    if (!this.file.python && (cmp === '==' || cmp === '!=')) {
+      // `lfd == std::nullopt`, `p != nullptr`: on the equal branch nothing was obtained.
+      const [v, other] = NO_VALUE.test(this.x.src(right)) ? [left, right] : NO_VALUE.test(this.x.src(left)) ? [right, left] : [];
+      const name = v && other ? this.x.ident(v) : undefined;
+      if (name && this.has(s, name, 'O') && this.nullable(name)) {
+        return (cmp === '==') === truth ? this.noneHere(s, name) : s;
+      }
     }
     const cr = this.x.constant(right, this.file.defines);
     if (cr !== undefined) {
@@ -701,6 +718,42 @@ export class Flow {
   /** A branch where Python variable `v` is None: a socket it held was never obtained there. */
   private noneHere(s: State, v: string): State {
     return this.has(s, v, 'O') ? this.settle(s, v, 'U') : s;
+  }
+
+  /** `*fd` or `fd.value()` on a std::optional or pointer `fd` (see nullable): `fd` itself; any other argument as it is. */
+  private unboxed(a: SNode | undefined): SNode | undefined {
+    const u = this.x.unwrap(a);
+    if (!u) {
+      return a;
+    }
+    let inner: SNode | undefined;
+    if (u.type === 'pointer_expression' && u.children[0]?.type === '*') {
+      inner = field(u, 'argument');
+    } else if (this.x.isCall(u) && this.x.args(u).length === 0) {
+      const f = field(u, 'function');
+      inner = f?.type === 'field_expression' && this.x.src(field(f, 'field') ?? f) === 'value' ? field(f, 'argument') : undefined;
+    }
+    const v = this.x.ident(inner);
+    return inner && v && this.nullable(v) ? inner : a;
+  }
+
+  /**
+   * Is the C++ local `v` something that can hold no socket at all: a std::optional or a
+   * pointer (`std::optional<int> fd = ...`, `Conn *c = ...`), or `auto v = f(...)` where the
+   * same-file `f` returns one? Its falsy branch then got nothing (an `int` fd of 0 is a socket).
+   */
+  private nullable(v: string): boolean {
+    let known = this.nullables.get(v);
+    if (known === undefined) {
+      const body = this.x.text.slice(this.fn.body.start, this.fn.body.end);
+      const name = escapeRegExp(v);
+      const declared = new RegExp(`(?:optional\\s*<[^;={}]*>|_ptr\\s*<[^;={}]*>|\\*)\\s*${name}\\s*[=({;]`).test(body);
+      const made = new RegExp(`\\bauto\\s*\\*?\\s*${name}\\s*=\\s*([A-Za-z_][\\w:]*)\\s*\\(`).exec(body);
+      const f = made ? this.file.byName?.get(made[1].replace(/^.*::/, '')) : undefined;
+      known = declared || (!!f && returnsNullable(f.node, this.x));
+      this.nullables.set(v, known);
+    }
+    return known;
   }
 
   /** The socket variable a read()/recv()/sock.recv() call reads from. */
@@ -1390,7 +1443,7 @@ export class Flow {
     if (this.file.python) {
       return this.pyCall(n, callee, base, args, recv, s);
     }
-    const a0 = args[0];
+    const a0 = this.unboxed(args[0]);
     const v0 = x.ident(a0);
     if (!recv && !this.file.hasBody(base)) {
       // `#define CLOSESOCK closesocket`, unp.h's Bind()/Listen(), `#define SOCK_INVALID(s) ...`
@@ -1727,6 +1780,16 @@ export class Flow {
     }
     return this.handOffArgs(list, this.forgetEof(s));
   }
+}
+
+/** What a std::optional or pointer holds when it holds nothing. */
+const NO_VALUE = /^(std::)?nullopt$|^nullptr$|^NULL$/;
+
+/** Does the function defined by `fn` return a std::optional, a smart pointer or a raw pointer? */
+function returnsNullable(fn: SNode, x: Expr): boolean {
+  const type = field(fn, 'type');
+  const declarator = field(fn, 'declarator');
+  return (!!type && /optional|_ptr\b/.test(x.src(type))) || declarator?.type === 'pointer_declarator';
 }
 
 /** Node types walk() acts on (see Flow.inert). */
