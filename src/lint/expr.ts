@@ -9,6 +9,13 @@ export class Expr {
   private readonly bases = new Map<string, string>();
   private constantDefines: ReadonlyMap<string, string> | undefined;
 
+  /**
+   * Python: names bound by `import socket as net` or `from socket import socket as Sock`, to
+   * what they stand for (`net` -> `socket`, `Sock` -> `socket.socket`). Callees are read
+   * through them, so `net.socket()` is `socket.socket()`.
+   */
+  aliases: ReadonlyMap<string, string> = new Map();
+
   constructor(readonly text: string) {}
 
   src(n: SNode): string {
@@ -68,7 +75,13 @@ export class Expr {
       const name = field(f, 'name');
       return name ? this.src(name).replace(/\s+/g, '') : '';
     }
-    return this.src(f).replace(/\s+/g, '');
+    const callee = this.src(f).replace(/\s+/g, '');
+    if (this.aliases.size > 0) {
+      const dot = callee.indexOf('.');
+      const real = this.aliases.get(dot < 0 ? callee : callee.slice(0, dot));
+      return real === undefined ? callee : real + (dot < 0 ? '' : callee.slice(dot));
+    }
+    return callee;
   }
 
   /** The last segment of the callee: `sock.close` -> `close`, `std::move` -> `move`. */
@@ -299,6 +312,37 @@ export function memberInits(fnNode: SNode, x: Expr): [string, SNode][] {
     const value = args && (args.type === 'argument_list' || args.type === 'initializer_list') ? x.unwrap(named(args)[0]) : undefined;
     if (member && value) {
       out.push([x.src(member), value]);
+    }
+  }
+  return out;
+}
+
+/** Python modules whose names the rules read in callees (socket.socket, socketserver.TCPServer, ...). */
+const ALIASED_MODULES = /^(socket|socketserver|selectors|select|contextlib|threading|asyncio|struct)$/;
+
+/** A Python text's `import M as A` and `from M import N as A` for the modules above (see Expr.aliases). */
+export function pythonAliases(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!/\bas\b/.test(text)) {
+    return out;
+  }
+  for (const m of text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)$/gm)) {
+    for (const part of m[1].split(',')) {
+      const [name, alias] = part.trim().split(/\s+as\s+/);
+      if (alias && ALIASED_MODULES.test(name)) {
+        out.set(alias.trim(), name);
+      }
+    }
+  }
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+(\w+)[ \t]+import[ \t]+\(?([\w, \t]+)\)?[ \t]*$/gm)) {
+    if (!ALIASED_MODULES.test(m[1])) {
+      continue;
+    }
+    for (const part of m[2].split(',')) {
+      const [name, alias] = part.trim().split(/\s+as\s+/);
+      if (alias && name) {
+        out.set(alias.trim(), `${m[1]}.${name}`);
+      }
     }
   }
   return out;

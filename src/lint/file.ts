@@ -1,6 +1,6 @@
 import { EXIT_CALLS } from './api';
 import type { LintLanguage } from './grammars';
-import { conditional, Expr, memberInits } from './expr';
+import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
 import { type DeferBody, field, isDeferred, named, visit, type SNode } from './syntax';
 import { escapeRegExp } from './text';
@@ -83,6 +83,9 @@ export class FileFacts implements FileContext {
   constructor(readonly text: string, readonly language: LintLanguage, readonly root: SNode) {
     this.expr = new Expr(text);
     this.python = language === 'python';
+    if (this.python) {
+      this.expr.aliases = pythonAliases(text);
+    }
     this.winsock = !this.python && /#\s*include\s*[<"](winsock2?|ws2tcpip)\.h[>"]/i.test(text);
     this.scan();
   }
