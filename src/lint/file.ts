@@ -1,4 +1,5 @@
 import { EXIT_CALLS } from './api';
+import { closeSplit, type CloseSplit } from './closeSplit';
 import type { LintLanguage } from './grammars';
 import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
@@ -76,6 +77,7 @@ export class FileFacts implements FileContext {
   /** The file includes <winsock2.h> (anywhere, also under #ifdef _WIN32). */
   readonly winsock: boolean;
   private readonly consumeMemo = new Map<string, boolean>();
+  private readonly splitMemo = new Map<string, CloseSplit | undefined>();
   private readonly reuseMemo = new Map<string, boolean>();
   /** ctorSockets() by class name. */
   private readonly ctorMemo = new Map<string, string[]>();
@@ -424,6 +426,16 @@ export class FileFacts implements FileContext {
 
   hasBody(name: string): boolean {
     return this.byName.has(name);
+  }
+
+  closesOn(name: string, index: number): CloseSplit | undefined {
+    const k = `${name}#${index}`;
+    if (!this.splitMemo.has(k)) {
+      const f = this.byName.get(name);
+      const p = f?.params[index];
+      this.splitMemo.set(k, f && p && !this.python ? closeSplit(f, p, this.expr, this.defines) : undefined);
+    }
+    return this.splitMemo.get(k);
   }
 
   consumes(name: string, index: number, depth = 0): boolean {

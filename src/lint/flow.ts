@@ -1,6 +1,7 @@
 import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
+import { type CloseSplit, compare, valuesOnBranch } from './closeSplit';
 import { constantText, functionMacros, macroReturn, memberInits, objectMacros, returnedNames, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
 import { escapeRegExp } from './text';
@@ -27,6 +28,8 @@ export interface FileContext {
   defines: ReadonlyMap<string, string>;
   /** Same-file function: does it consume (close/store) its parameter `index`? */
   consumes(name: string, index: number): boolean | undefined;
+  /** Same-file function that closes its parameter `index` only on paths returning certain values (see CloseSplit). */
+  closesOn?(name: string, index: number): CloseSplit | undefined;
   /** Same-file function: does it set SO_REUSEADDR on its parameter `index`? */
   setsReuse(name: string, index: number): boolean;
   /** A function with a body in this file. */
@@ -94,6 +97,8 @@ export class Flow {
   private reporting = false;
   private current!: CfgNode;
   private readonly seen = new Set<string>();
+  /** Calls of split helpers in the node being evaluated (see noteSplit). */
+  private readonly splits = new Map<SNode, { before: State; split: CloseSplit; vars: string[] }>();
   /** nullable()'s answers by local name. */
   private readonly nullables = new Map<string, boolean>();
 
@@ -617,7 +622,13 @@ export class Flow {
       if (l && r && conj === truth) {
         return this.refine(this.refine(s, l, truth), r, truth);
       }
-      return s;
+      // `a && h(s) == ERR` false: h did not run, or returned something else. Either way a split
+      // helper's socket is open if that something else leaves it open.
+      return r ? this.splitRefine(s, r, truth) : s;
+    }
+    const split = this.splitRefine(s, e, truth);
+    if (split !== s) {
+      return split;
     }
     if (e.type === 'identifier') {
       s = this.markEof(s, e, '!=', 0, truth, cond);
@@ -1218,7 +1229,8 @@ export class Flow {
       lv = this.x.ident(named(left)[0]);
     }
     if (this.reporting && this.tracked(lv) && this.x.ident(r) !== lv) {
-      this.overwrite(s, lv, this.x.constant(r, this.file.defines) !== undefined || /^(None|nullptr|NULL)$/.test(this.x.src(r)));
+      // A constant clears it: a number, a #define, or an all-caps name from a header (ANET_ERR).
+      this.overwrite(s, lv, this.x.constant(r, this.file.defines) !== undefined || /^(None|nullptr|NULL|[A-Z][A-Z0-9_]*)$/.test(this.x.src(r)));
     }
     if (this.isCallNode(r)) {
       const acquired = this.acquisition(r);
@@ -1307,7 +1319,10 @@ export class Flow {
   /**
    * `lv` is about to get a new value. A socket it carried into this iteration of a loop and
    * still owns, with no other variable holding it, is lost: replaced by a new socket, reported
-   * where it went round; cleared (`c = -1`), reported as a drop on that statement.
+   * where it went round; cleared (`c = -1`), reported as a drop on that statement. In C and C++
+   * outside exception handlers, clearing the only variable of a socket it owns on some path is
+   * such a drop too. (A handler's input merges the states before every statement of its `try`,
+   * more than can really reach it, and so do Python's `except` clauses.)
    */
   private overwrite(s: State, lv: string, cleared: boolean): void {
     const vs = s.get(lv);
@@ -1316,6 +1331,17 @@ export class Flow {
     }
     const owned = [...vs.values()].filter((t) => OWN_KINDS.has(t.kind));
     for (const t of owned) {
+      if (!t.carry && cleared && t.kind === 'O' && t.site && !this.file.python && !inHandler(this.stmt())) {
+        // `s = -1` (`goto error; ... error: s = ANET_ERR;`) while `s` is the only holder of a
+        // socket it owns on some path here: on that path the socket can no longer be closed.
+        const elsewhere = [...s].some(([w, ws]) => w !== lv && [...ws.values()].some((u) => (u.kind === 'O' || u.kind === 'S') && sameSocket(u, t)));
+        if (!elsewhere) {
+          const drop = this.stmt();
+          const definite = owned.every((u) => u.kind === 'O');
+          this.emit(`drop:${drop.start}`, (e) => e.dropLeaks.push({ variable: lv, drop, site: t.site, definite }));
+        }
+        continue;
+      }
       if (!t.carry || (t.kind !== 'O' && t.kind !== 'S')) {
         continue;
       }
@@ -1569,6 +1595,7 @@ export class Flow {
   }
 
   private summarized(call: SNode, name: string, args: SNode[], s: State): State {
+    const before = s;
     args.forEach((a, i) => {
       const v = this.x.ident(a) ?? this.x.ident(a.type === 'pointer_expression' ? field(a, 'argument') : undefined);
       if (!this.tracked(v)) {
@@ -1590,7 +1617,80 @@ export class Flow {
         s = this.handOffFields(a, s);
       }
     });
+    this.noteSplit(call, name, args, before, s);
     return s;
+  }
+
+  /**
+   * A helper that closes its socket argument only when it returns certain values (see
+   * CloseSplit) counts as taking it over, as any consumer does, until a condition tests what it
+   * returned: `if (anetListen(err, s, ...) == ANET_ERR)` (see splitRefine). Remembers, for this
+   * evaluation of the call, the state before it and the variables it settled.
+   */
+  private noteSplit(call: SNode, name: string, args: SNode[], before: State, after: State): void {
+    this.splits.delete(call);
+    args.forEach((a, i) => {
+      const v = this.x.ident(a);
+      const split = v && this.has(before, v, 'O') ? this.file.closesOn?.(name, i) : undefined;
+      if (split) {
+        const vars = [...after.keys()].filter((k) => after.get(k) !== before.get(k));
+        this.splits.set(call, { before, split, vars });
+      }
+    });
+  }
+
+  /**
+   * On a branch of a condition that tests a split helper's result (`h(s) == ANET_ERR`,
+   * `h(s) < 0`, `!h(s)`, `h(s)`): where every value the branch allows is one the helper returns
+   * with the socket still open, the socket is back in the caller's hands. Only such tests are
+   * read here; the state is returned unchanged otherwise.
+   */
+  private splitRefine(s: State, cond: SNode, truth: boolean): State {
+    const e = this.x.unwrap(cond);
+    if (!e || this.splits.size === 0) {
+      return s;
+    }
+    const op = operator(e, this.x);
+    if (e.type === 'unary_expression' && op === '!') {
+      const arg = field(e, 'argument');
+      return arg ? this.splitRefine(s, arg, !truth) : s;
+    }
+    if (this.splits.has(e)) {
+      return this.applySplit(s, e, '!=', '0', truth);
+    }
+    if (e.type !== 'binary_expression' || !op || !['==', '!=', '<', '<=', '>', '>='].includes(op)) {
+      return s;
+    }
+    const l = this.x.unwrap(field(e, 'left'));
+    const r = this.x.unwrap(field(e, 'right'));
+    if (l && r && this.splits.has(l)) {
+      return this.applySplit(s, l, op, this.valueKey(r), truth);
+    }
+    return l && r && this.splits.has(r) ? this.applySplit(s, r, flip(op), this.valueKey(l), truth) : s;
+  }
+
+  /** A compared value as CloseSplit keys it: the constant, or the name when it is not defined in the file. */
+  private valueKey(n: SNode): string | undefined {
+    const c = this.x.constant(n, this.file.defines);
+    return c !== undefined ? String(c) : n.type === 'identifier' ? this.x.src(n) : undefined;
+  }
+
+  private applySplit(s: State, call: SNode, cmp: string, k: string | undefined, truth: boolean): State {
+    const rec = this.splits.get(call)!;
+    const values = k === undefined ? undefined : valuesOnBranch(rec.split, cmp, k, truth);
+    if (!values || values.length === 0 || !values.every((v) => rec.split.open.has(v))) {
+      return s;
+    }
+    const next = copyMap(s);
+    for (const v of rec.vars) {
+      const vs = rec.before.get(v);
+      if (vs) {
+        next.set(v, vs);
+      } else {
+        next.delete(v);
+      }
+    }
+    return next;
   }
 
   /**
@@ -1782,6 +1882,19 @@ export class Flow {
   }
 }
 
+/** Is `n` inside a C++ `catch` clause? */
+function inHandler(n: SNode): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'catch_clause') {
+      return true;
+    }
+    if (p.type === 'function_definition') {
+      return false;
+    }
+  }
+  return false;
+}
+
 /** What a std::optional or pointer holds when it holds nothing. */
 const NO_VALUE = /^(std::)?nullopt$|^nullptr$|^NULL$/;
 
@@ -1855,16 +1968,6 @@ function flip(op: string): string {
   return ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op;
 }
 
-function compare(a: number, op: string, b: number): boolean {
-  switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    default: return a >= b;
-  }
-}
 
 const storesMemo = new WeakMap<FileContext, Map<string, boolean>>();
 
