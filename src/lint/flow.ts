@@ -748,6 +748,16 @@ export class Flow {
     return inner && v && this.nullable(v) ? inner : a;
   }
 
+  /** Does the state track a socket by a slot's field (`it->fd`, `conns[i].fd`; see pseudo)? */
+  private hasSlotNames(s: State): boolean {
+    for (const name of s.keys()) {
+      if (name.includes('->') || name.includes('.')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Is the C++ local `v` something that can hold no socket at all: a std::optional or a
    * pointer (`std::optional<int> fd = ...`, `Conn *c = ...`), or `auto v = f(...)` where the
@@ -1646,8 +1656,11 @@ export class Flow {
    * read here; the state is returned unchanged otherwise.
    */
   private splitRefine(s: State, cond: SNode, truth: boolean): State {
+    if (this.splits.size === 0) {
+      return s;
+    }
     const e = this.x.unwrap(cond);
-    if (!e || this.splits.size === 0) {
+    if (!e) {
       return s;
     }
     const op = operator(e, this.x);
@@ -1699,7 +1712,7 @@ export class Flow {
    */
   private handOffFields(a: SNode, s: State): State {
     const u = this.x.unwrap(a);
-    if (!u) {
+    if (!u || !SLOT_TYPES.has(u.type) || !this.hasSlotNames(s)) {
       return s;
     }
     const text = this.x.src(u).replace(/\s+/g, '');
@@ -1881,6 +1894,9 @@ export class Flow {
     return this.handOffArgs(list, this.forgetEof(s));
   }
 }
+
+/** Expressions that can name a table slot whole (`*it`, `conns[i]`, `it`, `c->conn`). */
+const SLOT_TYPES: ReadonlySet<string> = new Set(['pointer_expression', 'subscript_expression', 'identifier', 'field_expression']);
 
 /** Is `n` inside a C++ `catch` clause? */
 function inHandler(n: SNode): boolean {
