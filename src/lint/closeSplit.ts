@@ -110,7 +110,7 @@ export function valuesOnBranch(split: CloseSplit, cmp: string, k: string, truth:
   if (!numeric && cmp !== '==' && cmp !== '!=') {
     return undefined;
   }
-  if (!numeric && ![...all].includes(k)) {
+  if (!numeric && !all.includes(k)) {
     // `rv == SOME_OTHER_NAME`: two names whose values are unknown may still be equal.
     return undefined;
   }

@@ -327,23 +327,22 @@ export function pythonAliases(text: string): Map<string, string> {
     return out;
   }
   for (const m of text.matchAll(/^[ \t]*import[ \t]+([\w., \t]+)$/gm)) {
-    for (const part of m[1].split(',')) {
-      const [name, alias] = part.trim().split(/\s+as\s+/);
-      if (alias && ALIASED_MODULES.test(name)) {
-        out.set(alias.trim(), name);
+    for (const [name, alias] of renamed(m[1])) {
+      if (ALIASED_MODULES.test(name)) {
+        out.set(alias, name);
       }
     }
   }
   for (const m of text.matchAll(/^[ \t]*from[ \t]+(\w+)[ \t]+import[ \t]+\(?([\w, \t]+)\)?[ \t]*$/gm)) {
-    if (!ALIASED_MODULES.test(m[1])) {
-      continue;
-    }
-    for (const part of m[2].split(',')) {
-      const [name, alias] = part.trim().split(/\s+as\s+/);
-      if (alias && name) {
-        out.set(alias.trim(), `${m[1]}.${name}`);
-      }
+    for (const [name, alias] of ALIASED_MODULES.test(m[1]) ? renamed(m[2]) : []) {
+      out.set(alias, `${m[1]}.${name}`);
     }
   }
   return out;
+}
+
+/** The `name as alias` pairs of an import list (`socket as net, sys` -> [['socket', 'net']]). */
+function renamed(list: string): [string, string][] {
+  return list.split(',').map((part) => part.trim().split(/\s+as\s+/)).filter((p) => p.length === 2 && p[0] && p[1])
+    .map(([name, alias]) => [name, alias.trim()]);
 }

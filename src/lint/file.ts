@@ -498,9 +498,9 @@ export class FileFacts implements FileContext {
 
   /**
    * Python: attributes (`self.sock`) that the class's `__init__` sets to a new TCP socket, with
-   * no SO_REUSEADDR set on them anywhere in the class, for another method `fn` of it to start from (a bind() in
-   * `start()` then still needs the option first). Empty for `__init__` itself and for functions
-   * outside a class.
+   * no SO_REUSEADDR set on them anywhere in the class, for another method `fn` of it to start
+   * from (a bind() in `start()` then still needs the option first). Empty for `__init__` itself
+   * and for functions outside a class.
    */
   initSockets(fn: FnInfo): string[] {
     if (this.language === 'cpp') {
@@ -540,8 +540,9 @@ export class FileFacts implements FileContext {
 
   /**
    * C++: members (`fd_`) that a constructor of `fn`'s class sets to a new TCP socket, in its
-   * member initializers or its body, with no SO_REUSEADDR set on them in any method of the class: what another method
-   * starts from (see initSockets). Methods defined in the class or as `Class::method`.
+   * member initializers or its body, with no SO_REUSEADDR set on them in any method of the
+   * class: what another method starts from (see initSockets). Methods defined in the class or
+   * as `Class::method`.
    */
   private ctorSockets(fn: FnInfo): string[] {
     const cls = this.classOf(fn);

@@ -635,12 +635,12 @@ export class Flow {
       s = this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
       // Python `if not sock:`: a socket object is never falsy, so that branch has None. C++
       // `if (!lfd)` on a std::optional or pointer from a factory: that branch got no socket.
-      return !truth && (this.file.python || this.nullable(this.x.src(e))) ? this.noneHere(s, this.x.src(e)) : s;
+      return !truth ? this.emptyHere(s, this.x.src(e)) : s;
     }
-    if (!this.file.python && this.x.isCall(e) && /^(\w+)\s*\.\s*has_value$/.test(this.x.calleeOf(e))) {
+    if (!this.file.python && this.x.isCall(e) && this.x.baseName(this.x.calleeOf(e)) === 'has_value') {
       // `if (!fd.has_value())`, `if (fd.has_value())`
-      const v = this.x.calleeOf(e).split('.')[0].trim();
-      return !truth && this.nullable(v) ? this.noneHere(s, v) : s;
+      const v = this.x.ident(this.x.receiver(e));
+      return !truth && v ? this.emptyHere(s, v) : s;
     }
     let left: SNode | undefined;
     let right: SNode | undefined;
@@ -670,7 +670,7 @@ export class Flow {
       const [v, other] = NO_VALUE.test(this.x.src(right)) ? [left, right] : NO_VALUE.test(this.x.src(left)) ? [right, left] : [];
       const name = v && other ? this.x.ident(v) : undefined;
       if (name && this.has(s, name, 'O') && this.nullable(name)) {
-        return (cmp === '==') === truth ? this.noneHere(s, name) : s;
+        return (cmp === '==') === truth ? this.emptyHere(s, name) : s;
       }
     }
     const cr = this.x.constant(right, this.file.defines);
@@ -715,7 +715,7 @@ export class Flow {
     let next = s;
     if (this.file.python && c === 0 && (cmp === '==' || cmp === '!=') && (cmp === '==') === truth) {
       // Python compares a socket with None (folded to 0): where it is None, nothing is owned.
-      next = this.noneHere(next, v);
+      next = this.emptyHere(next, v);
     }
     if (pred(-1) === truth && pred(3) !== truth && this.has(s, v, 'O')) {
       next = this.settle(next, v, 'U');
@@ -726,9 +726,12 @@ export class Flow {
     return next;
   }
 
-  /** A branch where Python variable `v` is None: a socket it held was never obtained there. */
-  private noneHere(s: State, v: string): State {
-    return this.has(s, v, 'O') ? this.settle(s, v, 'U') : s;
+  /**
+   * A branch where `v` is falsy: Python's None, or an empty C++ std::optional or null pointer
+   * (see nullable): nothing obtained. A plain `int` fd of 0 is a socket, so C is left as it is.
+   */
+  private emptyHere(s: State, v: string): State {
+    return this.has(s, v, 'O') && (this.file.python || this.nullable(v)) ? this.settle(s, v, 'U') : s;
   }
 
   /** `*fd` or `fd.value()` on a std::optional or pointer `fd` (see nullable): `fd` itself; any other argument as it is. */
@@ -1607,6 +1610,9 @@ export class Flow {
   private summarized(call: SNode, name: string, args: SNode[], s: State): State {
     const before = s;
     args.forEach((a, i) => {
+      if (this.file.consumes(name, i) || this.stores(name, i)) {
+        s = this.handOffFields(a, s);
+      }
       const v = this.x.ident(a) ?? this.x.ident(a.type === 'pointer_expression' ? field(a, 'argument') : undefined);
       if (!this.tracked(v)) {
         return;
@@ -1620,11 +1626,6 @@ export class Flow {
       }
       if ((this.file.consumes(name, i) || this.stores(name, i)) && s.has(v) && this.open(s, v)) {
         s = this.settle(s, v, 'H');
-      }
-    });
-    args.forEach((a, i) => {
-      if (this.file.consumes(name, i) || this.stores(name, i)) {
-        s = this.handOffFields(a, s);
       }
     });
     this.noteSplit(call, name, args, before, s);
@@ -1983,7 +1984,6 @@ function runningValue(l: { op: string; c: number }): number | undefined {
 function flip(op: string): string {
   return ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op;
 }
-
 
 const storesMemo = new WeakMap<FileContext, Map<string, boolean>>();
 
