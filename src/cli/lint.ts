@@ -75,7 +75,7 @@ export const lintCommand: CliCommand = {
         io.stderr.write(l10n.t('{path}: skipped, not a C, C++ or Python file (.c .h .cc .cpp .cxx .hpp .hh .py)', { path: file }) + '\n');
         continue;
       }
-      const r = lintText(grammars, readFileSync(file, 'utf8'), language, { timeoutMs: 10_000 });
+      const r = lintText(grammars, readFileSync(file, 'utf8'), language, { timeoutMs: 10_000, skim: true });
       for (const n of r.notices) {
         io.stderr.write(`${file}: ${n.message}\n`);
       }

@@ -1,4 +1,4 @@
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { l10n } from '../l10n';
 import { CfgBuilder } from './cfg';
 import { deferBody, FileFacts } from './file';
@@ -7,7 +7,8 @@ import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
 import { RULES } from './rules/index';
 import { disabledLines } from './suppress';
-import { copyTree, field, named, visit, type SNode } from './syntax';
+import { skim } from './skim';
+import { type BlankedBodies, copyTree, field, named, visit, type SNode } from './syntax';
 import { LineIndex } from './text';
 import type { Finding, LintResult, Notice, RuleId, Severity } from './types';
 
@@ -20,6 +21,12 @@ export interface LintOptions {
   oldTree?: Tree;
   /** Keep the new tree (the caller then owns and deletes it). */
   keepTree?: boolean;
+  /**
+   * A one-shot lint (no tree given or kept): parse the C/C++ function bodies that name no
+   * socket API as blank space, and each one from the real text only if the analysis reads it
+   * (see skim.ts). The findings are the same; the command line sets it.
+   */
+  skim?: boolean;
 }
 
 export interface LintOutput extends LintResult { tree?: Tree }
@@ -34,8 +41,17 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   try {
     const parser = grammars.parser(language);
     const reached = { chars: 0 };
-    tree = parseInSlices(parser, text, options.oldTree ?? null, deadline, PARSE_SLICE_MS, reached);
+    const quiet = language === 'python' ? undefined : deferBody(text);
+    let skimmed = options.skim && quiet && !options.oldTree && !options.keepTree ? skim(text, quiet) : undefined;
+    tree = parseInSlices(parser, skimmed?.text ?? text, options.oldTree ?? null, deadline, PARSE_SLICE_MS, reached);
+    if (tree && skimmed && !skimmedBodiesHold(tree.rootNode, skimmed.bodies)) {
+      // The scan took something else for a function body: parse the real text after all.
+      tree.delete();
+      skimmed = undefined;
+      tree = parseInSlices(parser, text, null, deadline, PARSE_SLICE_MS, reached);
+    }
     if (!tree) {
+      skimmed = undefined;
       parser.reset();
       // Too big to parse in time: analyze a prefix that parses quickly (partial results),
       // within a further quarter of the bound, rather than nothing. The prefix is at most a
@@ -59,12 +75,14 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     // Python's module body is analyzed as a whole, so its tree is copied whole.
     // A parse that used up the bound still leaves the copy and the analysis a quarter of it
     // each: partial results rather than none.
-    const copied = copyTree(root, Math.max(deadline, Date.now() + timeoutMs / 4), language === 'python' ? undefined : deferBody(text));
+    const bodies = skimmed && realBodies(parser, text, skimmed.bodies);
+    const copied = copyTree(root, Math.max(deadline, Date.now() + timeoutMs / 4), quiet, bodies);
     let findings: Finding[];
     try {
       findings = analyze(copied.node, text, language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, options);
     } finally {
       copied.detach();
+      bodies?.dispose();
     }
     if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
       notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
@@ -81,6 +99,44 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   } finally {
     tree?.delete();
   }
+}
+
+/** Does every blanked span hold a function's body in the skimmed parse (see skim.ts)? */
+export function skimmedBodiesHold(root: Node, bodies: ReadonlyMap<number, number>): boolean {
+  for (const [start, end] of bodies) {
+    const body = root.descendantForIndex(start, end);
+    if (body?.type !== 'compound_statement' || body.startIndex !== start || body.endIndex !== end || body.parent?.type !== 'function_definition') {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Where the copy reads a blanked body the analysis asks for: a parse of just that body's real
+ * text (tree-sitter's included ranges keep its offsets), kept until the copy is detached.
+ */
+export function realBodies(parser: Parser, text: string, spans: ReadonlyMap<number, number>): BlankedBodies & { dispose(): void } {
+  const trees: Tree[] = [];
+  let lines: LineIndex | undefined;
+  const point = (offset: number): { row: number; column: number } => {
+    const p = (lines ??= new LineIndex(text)).position(offset);
+    return { row: p.line, column: p.character };
+  };
+  return {
+    spans,
+    parse: (start, end) => {
+      const range = { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) };
+      const tree = parser.parse(text, null, { includedRanges: [range] });
+      if (!tree) {
+        return undefined;
+      }
+      trees.push(tree);
+      const body = tree.rootNode.firstChild;
+      return body?.type === 'compound_statement' && body.startIndex === start && body.endIndex === end ? body : undefined;
+    },
+    dispose: () => trees.forEach((t) => t.delete()),
+  };
 }
 
 /**

@@ -196,7 +196,14 @@ export function memoOf(n: SNode): NodeMemo | undefined {
 /** Leaves share one empty, frozen list (a push on it throws instead of corrupting others). */
 const NO_CHILDREN: SNode[] = Object.freeze([]) as unknown as SNode[];
 
-interface Session { root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean }
+interface Session { root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean; blanked?: BlankedBodies }
+
+/**
+ * The function bodies a skimmed parse read as blank space (see skim.ts), and where a deferred
+ * one is read from instead when asked for: `parse` returns that body's node in a tree of the
+ * real text, kept alive by the caller until the copy is detached.
+ */
+export interface BlankedBodies { spans: ReadonlyMap<number, number>; parse(start: number, end: number): TsNode | undefined }
 
 /**
  * Where the deferred bodies under one top-level node are copied from: that node's place in a
@@ -211,10 +218,10 @@ class TopRef {
  * Copies `root` and everything below it, one top-level node at a time. Each cursor property
  * is a call into wasm, so only leaves read their own offsets; a parent's span is its
  * children's. With `defer`, a function_definition's body for which it returns true is copied
- * only when first read (see SNode).
+ * only when first read (see SNode); `blanked` names the bodies to read then from elsewhere.
  */
-export function copyTree(root: TsNode, deadline = Infinity, defer?: DeferBody): CopiedTree {
-  return copyTreeReusing(root, () => undefined, deadline, defer);
+export function copyTree(root: TsNode, deadline = Infinity, defer?: DeferBody, blanked?: BlankedBodies): CopiedTree {
+  return copyTreeReusing(root, () => undefined, deadline, defer, blanked);
 }
 
 /**
@@ -230,8 +237,8 @@ const topRefs = new WeakMap<SNode, TopRef>();
  * Like copyTree, but takes each top-level node from `reuse` when it offers one (already moved
  * to the new offsets); only the rest is copied from the wasm tree.
  */
-export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infinity, defer?: DeferBody): CopiedTree {
-  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false };
+export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infinity, defer?: DeferBody, blanked?: BlankedBodies): CopiedTree {
+  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false, blanked };
   const top = new CNode(root.type, '', true, undefined);
   top.start = root.startIndex;
   top.end = root.endIndex;
@@ -461,14 +468,16 @@ class DNode implements SNode {
   argsMemo: SNode[] | undefined = undefined;
   inertMemo: boolean | undefined = undefined;
   constructor(readonly type: string, readonly field: string, readonly named: boolean, public parent: SNode | undefined,
-    private readonly ref: TopRef, private readonly offset: number) {}
+    readonly ref: TopRef, private readonly offset: number) {}
 
   get children(): SNode[] {
     if (this.deferred) {
       this.deferred = false;
       const session = this.ref.session;
       if (session.alive) {
-        const complete = withWalk(session, this.ref.index + this.offset, (w) => walkCopy(session, w, this, undefined, this.ref));
+        const complete = session.blanked?.spans.get(this.start) === this.end
+          ? copyBlanked(session, session.blanked, this)
+          : withWalk(session, this.ref.index + this.offset, (w) => walkCopy(session, w, this, undefined, this.ref));
         if (!complete) {
           session.truncated = true;
         }
@@ -480,6 +489,16 @@ class DNode implements SNode {
   set children(list: SNode[]) {
     this.kids = list;
   }
+}
+
+/** Copies a body the parse read as blank space from its own parse of the real text. */
+function copyBlanked(session: Session, blanked: BlankedBodies, body: DNode): boolean {
+  const real = blanked.parse(body.start, body.end);
+  if (!real) {
+    return false;
+  }
+  const own: Session = { root: real, tables: session.tables, deadline: session.deadline, alive: true, truncated: false };
+  return withWalk(own, undefined, (w) => walkCopy(own, w, body, undefined, body.ref));
 }
 
 /**

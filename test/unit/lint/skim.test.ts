@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateC } from '../../../bench/lintSource';
+import { lintText, realBodies, skimmedBodiesHold } from '../../../src/lint/analyzer';
+import { deferBody } from '../../../src/lint/file';
+import { languageFor } from '../../../src/lint/grammars';
+import { skim } from '../../../src/lint/skim';
+import { copyTree, type SNode } from '../../../src/lint/syntax';
+import { grammars, projectRoot } from './helpers';
+
+const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
+
+/** The bodies skim() blanks in `text`, as the text of each. */
+function skimmed(text: string): string[] {
+  const s = skim(text, deferBody(text));
+  if (!s) {
+    return [];
+  }
+  let restored = s.text;
+  for (const [start, end] of s.bodies) {
+    assert.equal(s.text.slice(start, end), `{${' '.repeat(end - start - 2)}}`, 'a body is blank between its braces');
+    restored = restored.slice(0, start) + text.slice(start, end) + restored.slice(end);
+  }
+  assert.equal(restored, text, 'nothing else changed, and every offset is kept');
+  return [...s.bodies].map(([start, end]) => text.slice(start, end));
+}
+
+/** Type, field, span and children of every node, deferred bodies read. */
+function shape(n: SNode): string {
+  return `${n.type}:${n.field}:${n.start}-${n.end}(${n.children.map(shape).join(' ')})`;
+}
+
+describe('skimming a one-shot parse (skim.ts)', () => {
+  it('blanks the bodies of top-level functions that name no socket API, and nothing else', () => {
+    const text = [
+      'struct conn { int fd; char buf[64]; };',
+      'static int table[] = { 1, 2, 3 };',
+      'static int add(int a, int b) { return a + b; }',
+      'static const char *name(void) { return "}{"; }',
+      'static int brace(void) { return \'}\' + \'{\'; } /* } */',
+      'int serve(int port) { int s = socket(AF_INET, SOCK_STREAM, 0); return s; }',
+      'static int cond(int x) {',
+      '#ifdef DEBUG',
+      '    return x;',
+      '#endif',
+      '    return 0;',
+      '}',
+      'int Box::get() const { return v_; }',
+      'extern "C" { int inner(void) { return 1; } }',
+      '#define OPEN {',
+      'int last(void) { return 2; }',
+    ].join('\n');
+    assert.deepEqual(skimmed(text), [
+      '{ return a + b; }',
+      '{ return "}{"; }',
+      '{ return \'}\' + \'{\'; }',
+      '{ return v_; }',
+      '{ return 2; }',
+    ]);
+  });
+
+  it('gives up on text whose braces it cannot be sure of', () => {
+    assert.equal(skim('int f(void) { return 1; } }', () => true), undefined, 'unbalanced');
+    assert.equal(skim('int f(void) { return 1;', () => true), undefined, 'unclosed');
+    assert.equal(skim('int f(void) { auto s = R"(})"; return 1; }', () => true), undefined, 'raw string');
+    assert.equal(skim('int f(void) { return 1; }', () => false), undefined, 'nothing quiet');
+  });
+
+  it('checks that each blanked span parsed as a function body, and parses the real text when one did not', async () => {
+    const g = await grammars();
+    const text = [
+      'static int *slot;',
+      'auto keep = [](int v) { *slot = v; };',
+      'static int twice(int v) { return 2 * v; }',
+      'int leaky() {',
+      '    int s = socket(AF_INET, SOCK_STREAM, 0);',
+      '    return twice(1);',
+      '}',
+    ].join('\n');
+    const s = skim(text, deferBody(text))!;
+    assert.equal(s.bodies.size, 2, 'the lambda\'s body looks like a function\'s to the scan');
+    const tree = g.parser('cpp').parse(s.text)!;
+    try {
+      assert.equal(skimmedBodiesHold(tree.rootNode, s.bodies), false);
+      const only = skim(text.replace('auto keep = [](int v) { *slot = v; };', ''), deferBody(text))!;
+      const other = g.parser('cpp').parse(only.text)!;
+      assert.equal(skimmedBodiesHold(other.rootNode, only.bodies), true);
+      other.delete();
+    } finally {
+      tree.delete();
+    }
+    const fast = lintText(g, text, 'cpp', { timeoutMs: 10_000, skim: true });
+    assert.deepEqual(fast, lintText(g, text, 'cpp', { timeoutMs: 10_000 }));
+    assert.deepEqual(fast.findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`), ['socket-leak:6']);
+  });
+
+  it('copies every blanked body, once read, exactly as a parse of the real text gives it', async () => {
+    const g = await grammars();
+    const files = readdirSync(DIR).filter((n) => languageFor(n) === 'c' || languageFor(n) === 'cpp')
+      .map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }));
+    files.push({ name: 'generated.c', text: generateC(3_000, 7) });
+    let bodies = 0;
+    for (const { name, text } of files) {
+      const language = languageFor(name)!;
+      const s = skim(text, deferBody(text));
+      if (!s) {
+        continue;
+      }
+      const parser = g.parser(language);
+      const real = parser.parse(text)!;
+      const fast = parser.parse(s.text)!;
+      const reader = realBodies(parser, text, s.bodies);
+      try {
+        const want = shape(copyTree(real.rootNode).node);
+        const got = shape(copyTree(fast.rootNode, Infinity, deferBody(text), reader).node);
+        assert.equal(got, want, name);
+        bodies += s.bodies.size;
+      } finally {
+        reader.dispose();
+        real.delete();
+        fast.delete();
+      }
+    }
+    assert.ok(bodies >= 50, `only ${bodies} bodies were skimmed`);
+  });
+
+  it('finds the same bugs with and without skimming, also where a skimmed helper decides', async () => {
+    const g = await grammars();
+    const helpers = [
+      '#include <stdlib.h>',
+      'static int *slot;',
+      'static void keep(int v) { *slot = v; }',
+      'static void die(const char *m) { perror(m); exit(1); }',
+      'int open_server(void) {',
+      '    int s = socket(AF_INET, SOCK_STREAM, 0);',
+      '    if (s < 0) return -1;',
+      '    if (fcntl(s, F_SETFL, O_NONBLOCK) < 0) die("fcntl");',
+      '    keep(s);',
+      '    return 0;',
+      '}',
+      'int leaky(void) {',
+      '    int s = socket(AF_INET, SOCK_STREAM, 0);',
+      '    if (s < 0) return -1;',
+      '    return 0;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(skimmed(helpers), ['{ *slot = v; }', '{ perror(m); exit(1); }']);
+    const files = readdirSync(DIR).filter((n) => languageFor(n)).map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }));
+    files.push({ name: 'helpers.c', text: helpers });
+    for (const { name, text } of files) {
+      const language = languageFor(name)!;
+      const plain = lintText(g, text, language, { timeoutMs: 10_000 });
+      const fast = lintText(g, text, language, { timeoutMs: 10_000, skim: true });
+      assert.deepEqual(fast, plain, name);
+    }
+    const leaks = lintText(g, helpers, 'c', { timeoutMs: 10_000, skim: true }).findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`);
+    assert.deepEqual(leaks, ['socket-leak:15'], 'keep() takes the socket over and die() ends the process; leaky() leaks it');
+  });
+});
