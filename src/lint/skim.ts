@@ -19,9 +19,10 @@ export interface Skim {
 /**
  * What the scan acts on; the regex engine skips everything else. Comments, strings and
  * character literals are one token each (their braces do not count), and so is a preprocessor
- * line with its continuations (`#define OPEN {`).
+ * line with its continuations (`#define OPEN {`), matched from the line break before it (a
+ * line-start anchor would be tried at every space of the indentation).
  */
-const TOKEN = /\/\/(?:[^\n\\]|\\[\s\S])*|\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|^[ \t]*#(?:[^\n\\]|\\[\s\S])*|[{}]/gm;
+const TOKEN = /\/\/(?:[^\n\\]|\\[\s\S])*|\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?|(?:\n|^)[ \t]*#(?:[^\n\\]|\\[\s\S])*|[{}]/g;
 
 /** What precedes a function body: the parameter list's `)`, then nothing or C++ qualifiers. */
 const BEFORE_BODY = /\)\s*(?:(?:const|noexcept|override|final)\s*)*$/;

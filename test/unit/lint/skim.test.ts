@@ -66,6 +66,7 @@ describe('skimming a one-shot parse (skim.ts)', () => {
     assert.equal(skim('int f(void) { return 1;', () => true), undefined, 'unclosed');
     assert.equal(skim('int f(void) { auto s = R"(})"; return 1; }', () => true), undefined, 'raw string');
     assert.equal(skim('int f(void) { return 1; }', () => false), undefined, 'nothing quiet');
+    assert.equal(skim('#define OPEN {\nint f(void) { return 1; }', () => true)?.bodies.size, 1, 'a directive on the first line is one token');
   });
 
   it('checks that each blanked span parsed as a function body, and parses the real text when one did not', async () => {
