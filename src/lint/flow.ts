@@ -372,33 +372,7 @@ export class Flow {
       // Most variables pass an edge unchanged: their new token map is made only on the first
       // change (with the tokens before it, in order), and `definite` only when read.
       let kept: VarState | undefined;
-      let definiteMemo: boolean | undefined;
-      const definite = (): boolean => {
-        if (definiteMemo === undefined) {
-          let owned = 0;
-          let all = true;
-          for (const t of vs.values()) {
-            if (OWN_KINDS.has(t.kind)) {
-              owned++;
-              all &&= t.kind === 'O';
-            }
-          }
-          definiteMemo = owned > 0 && all;
-        }
-        return definiteMemo;
-      };
-      const change = (upTo: string): VarState => {
-        if (!kept) {
-          kept = new Map();
-          for (const [k, t] of vs) {
-            if (k === upTo) {
-              break;
-            }
-            kept.set(k, t);
-          }
-        }
-        return kept;
-      };
+      let definite: boolean | undefined;
       for (const [k, t] of vs) {
         if (t.kind === 'E' && leave.kind !== 'exit' && (leave.leavesFunction || (back && inLoop(t.at)))) {
           // A registered socket whose EOF branch ends here without close(): it stays in CLOSE_WAIT.
@@ -406,7 +380,7 @@ export class Flow {
             this.emit(`eof:${t.at!.start}:${leave.at.start}`, (e) => e.leaks.push({ variable: v, site: undefined, at: leave.at, definite: false, kind: leave.kind }));
           }
           const u: Tok = { kind: 'R', alias: t.alias };
-          change(k).set(key(u), u);
+          (kept ??= tokensBefore(vs, k)).set(key(u), u);
           continue;
         }
         const fire = fires(v, t) && (t.kind === 'O' || t.kind === 'S' || t.kind === 'D');
@@ -415,7 +389,7 @@ export class Flow {
             // Lost after going round a loop unclosed: reported where it went round (`continue`).
             const at = t.via ?? t.carry?.leave.at ?? leave.at;
             const kind = t.via ? 'goto' : t.carry ? t.carry.leave.kind : leave.kind;
-            const sure = t.carry && !t.via ? t.carry.definite : definite();
+            const sure = t.carry && !t.via ? t.carry.definite : (definite ??= definitelyOwned(vs));
             this.emit(`leak:${t.site?.start ?? v}:${t.id ?? ''}:${at.start}`,
               (e) => e.leaks.push({ variable: v, site: t.alias === 'param' ? undefined : t.site, at, definite: sure, kind }));
           } else if (t.kind === 'S' && this.reporting) {
@@ -431,17 +405,17 @@ export class Flow {
           }
         }
         if (fire) {
-          change(k);
+          kept ??= tokensBefore(vs, k);
           continue;
         }
         if (t.kind === 'O' && leave.kind === 'goto' && !t.via) {
           const u = { ...t, via: leave.at };
-          change(k).set(key(u), u);
+          (kept ??= tokensBefore(vs, k)).set(key(u), u);
           continue;
         }
         if (back && !t.carry && (t.kind === 'O' || t.kind === 'S') && inLoop(t.site)) {
-          const u = { ...t, carry: { leave, definite: definite() } };
-          change(k).set(key(u), u);
+          const u = { ...t, carry: { leave, definite: (definite ??= definitelyOwned(vs)) } };
+          (kept ??= tokensBefore(vs, k)).set(key(u), u);
           continue;
         }
         kept?.set(k, t);
@@ -2161,6 +2135,32 @@ function merge(a: State, b: State): State {
 }
 
 /** A shallow copy of a map (forEach: no iterator objects on the way). */
+/** A variable's tokens before `upTo`, in order: the start of its changed map (see leave()). */
+function tokensBefore(vs: VarState, upTo: string): VarState {
+  const out: VarState = new Map();
+  for (const [k, t] of vs) {
+    if (k === upTo) {
+      break;
+    }
+    out.set(k, t);
+  }
+  return out;
+}
+
+/** Every ownership possibility of a variable is 'owned' (and there is one): a leak of it is certain. */
+function definitelyOwned(vs: VarState): boolean {
+  let owned = 0;
+  for (const t of vs.values()) {
+    if (OWN_KINDS.has(t.kind)) {
+      if (t.kind !== 'O') {
+        return false;
+      }
+      owned++;
+    }
+  }
+  return owned > 0;
+}
+
 function copyMap<K, V>(m: Map<K, V>): Map<K, V> {
   const out = new Map<K, V>();
   m.forEach((v, k) => out.set(k, v));
