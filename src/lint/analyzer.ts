@@ -1,7 +1,7 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { l10n } from '../l10n';
 import { CfgBuilder } from './cfg';
-import { deferBody, FileFacts } from './file';
+import { deferBody, FileFacts, SCAN_TYPES } from './file';
 import { Flow, type FlowEvents, type FnInfo } from './flow';
 import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
@@ -76,7 +76,7 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     // A parse that used up the bound still leaves the copy and the analysis a quarter of it
     // each: partial results rather than none.
     const bodies = skimmed && realBodies(parser, text, skimmed.bodies);
-    const copied = copyTree(root, Math.max(deadline, Date.now() + timeoutMs / 4), quiet, bodies);
+    const copied = copyTree(root, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: quiet, blanked: bodies, mark: SCAN_TYPES });
     let findings: Finding[];
     try {
       findings = analyze(copied.node, text, language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, options);

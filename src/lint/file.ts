@@ -3,7 +3,7 @@ import { closeSplit, type CloseSplit } from './closeSplit';
 import type { LintLanguage } from './grammars';
 import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
-import { type DeferBody, field, isDeferred, named, visit, type SNode } from './syntax';
+import { type DeferBody, field, isDeferred, markedIn, named, visit, type SNode } from './syntax';
 import { escapeRegExp } from './text';
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
@@ -53,6 +53,13 @@ class FnRecord implements FnInfo {
 
 /** FnRecords by function node (see FnRecord). */
 const FN_RECORDS = new WeakMap<SNode, FnRecord>();
+
+/**
+ * The node types FileFacts' scan acts on (see scanNode): the copy lists them per top-level node
+ * (syntax.ts's markedIn), so the scan reads a few thousand nodes instead of visiting them all.
+ */
+export const SCAN_TYPES: ReadonlySet<string> = new Set(['preproc_def', 'preproc_function_def', 'function_definition',
+  'call_expression', 'call', 'init_declarator']);
 
 /** Callee text of every call threadStart recognizes contains one of these. */
 const THREADISH = /thread|Thread|async|submit|run_in_executor|Process/;
@@ -154,57 +161,68 @@ export class FileFacts implements FileContext {
 
   /** What the scan finds in one top-level node, in order. */
   private scanPart(top: SNode): ScanOp[] {
-    const x = this.expr;
     const ops: ScanOp[] = [];
-    visit(top, (n) => {
-      switch (n.type) {
-        case 'preproc_def': {
-          const name = field(n, 'name');
-          const value = field(n, 'value');
-          if (name && value) {
-            ops.push({ kind: 'define', name: x.src(name), value: x.src(value).trim() });
-            if (this.bodyExits(x.src(value))) {
-              ops.push({ kind: 'exit', name: x.src(name), sometimes: conditional(x.src(value)) });
-            }
-          }
-          return false;
-        }
-        case 'preproc_function_def': {
-          const name = field(n, 'name');
-          const value = field(n, 'value');
-          if (name && value && this.bodyExits(x.src(value))) {
+    const marked = markedIn(top);
+    if (marked) {
+      // The copy listed the nodes of SCAN_TYPES as visit() would meet them (none below a #define).
+      for (const n of marked) {
+        this.scanNode(n, ops);
+      }
+    } else {
+      visit(top, (n) => this.scanNode(n, ops));
+    }
+    return ops;
+  }
+
+  /** Adds what one node tells the scan to `ops`; false: nothing below it matters. */
+  private scanNode(n: SNode, ops: ScanOp[]): boolean {
+    const x = this.expr;
+    switch (n.type) {
+      case 'preproc_def': {
+        const name = field(n, 'name');
+        const value = field(n, 'value');
+        if (name && value) {
+          ops.push({ kind: 'define', name: x.src(name), value: x.src(value).trim() });
+          if (this.bodyExits(x.src(value))) {
             ops.push({ kind: 'exit', name: x.src(name), sometimes: conditional(x.src(value)) });
           }
-          return false;
         }
-        case 'function_definition':
-          ops.push({ kind: 'function', node: n });
-          return true;
-        case 'call_expression':
-        case 'call': {
-          // Every thread starter's callee names one of these; most calls are skipped unread.
-          const f = field(n, 'function') ?? n.children[0];
-          for (const entry of f && THREADISH.test(x.src(f)) ? this.threadStart(n) : []) {
-            ops.push({ kind: 'entry', name: entry });
-          }
-          return true;
-        }
-        case 'init_declarator': {
-          const value = field(n, 'value');
-          const decl = n.parent ? field(n.parent, 'type') : undefined;
-          if (value && value.type === 'argument_list' && decl && /thread|async/.test(x.src(decl))) {
-            const first = x.ident(named(value)[0]);
-            if (first) {
-              ops.push({ kind: 'entry', name: first });
-            }
-          }
-          return true;
-        }
-        default:
-          return true;
+        return false;
       }
-    });
-    return ops;
+      case 'preproc_function_def': {
+        const name = field(n, 'name');
+        const value = field(n, 'value');
+        if (name && value && this.bodyExits(x.src(value))) {
+          ops.push({ kind: 'exit', name: x.src(name), sometimes: conditional(x.src(value)) });
+        }
+        return false;
+      }
+      case 'function_definition':
+        ops.push({ kind: 'function', node: n });
+        return true;
+      case 'call_expression':
+      case 'call': {
+        // Every thread starter's callee names one of these; most calls are skipped unread.
+        const f = field(n, 'function') ?? n.children[0];
+        for (const entry of f && THREADISH.test(x.src(f)) ? this.threadStart(n) : []) {
+          ops.push({ kind: 'entry', name: entry });
+        }
+        return true;
+      }
+      case 'init_declarator': {
+        const value = field(n, 'value');
+        const decl = n.parent ? field(n.parent, 'type') : undefined;
+        if (value && value.type === 'argument_list' && decl && /thread|async/.test(x.src(decl))) {
+          const first = x.ident(named(value)[0]);
+          if (first) {
+            ops.push({ kind: 'entry', name: first });
+          }
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
   }
 
   private bodyExits(body: string): boolean {

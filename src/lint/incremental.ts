@@ -1,7 +1,7 @@
 import type * as TreeSitter from 'web-tree-sitter';
 import { l10n } from '../l10n';
 import { analyze, type FlowCache, type LintOptions } from './analyzer';
-import { deferBody } from './file';
+import { deferBody, SCAN_TYPES } from './file';
 import type { Grammars, LintLanguage } from './grammars';
 import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
 import { movedBy, transplantFunctions } from './transplant';
@@ -101,7 +101,7 @@ export class DocumentLinter {
           reused.add(old);
         }
         return old;
-      }, Math.max(deadline, Date.now() + timeoutMs / 4), this.language === 'python' ? undefined : deferBody(text));
+      }, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: this.language === 'python' ? undefined : deferBody(text), mark: SCAN_TYPES });
       let transplanted = 0;
       if (before && copied.complete) {
         // Functions an edit left alone below a changed top level (a deleted brace nests them).

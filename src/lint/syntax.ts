@@ -196,7 +196,11 @@ export function memoOf(n: SNode): NodeMemo | undefined {
 /** Leaves share one empty, frozen list (a push on it throws instead of corrupting others). */
 const NO_CHILDREN: SNode[] = Object.freeze([]) as unknown as SNode[];
 
-interface Session { root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean; blanked?: BlankedBodies }
+interface Session {
+  root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean; blanked?: BlankedBodies;
+  /** By type id: does the copy list nodes of this type (see CopyOptions.mark)? */
+  marked?: boolean[];
+}
 
 /**
  * The function bodies a skimmed parse read as blank space (see skim.ts), and where a deferred
@@ -214,14 +218,39 @@ class TopRef {
   constructor(public session: Session, public index: number) {}
 }
 
+export interface CopyOptions {
+  /** Past this time (Date.now()) the copy stops: partial. */
+  deadline?: number;
+  /** A function_definition's body for which this returns true is copied only when first read (see SNode). */
+  defer?: DeferBody;
+  /** The bodies a skimmed parse read as blank space, and where to read them instead. */
+  blanked?: BlankedBodies;
+  /**
+   * Node types to list, per top-level node, in the order a visit() from it meets them (see
+   * markedIn): a scan for a few kinds of node then reads the list instead of every node.
+   */
+  mark?: ReadonlySet<string>;
+}
+
 /**
  * Copies `root` and everything below it, one top-level node at a time. Each cursor property
  * is a call into wasm, so only leaves read their own offsets; a parent's span is its
- * children's. With `defer`, a function_definition's body for which it returns true is copied
- * only when first read (see SNode); `blanked` names the bodies to read then from elsewhere.
+ * children's.
  */
-export function copyTree(root: TsNode, deadline = Infinity, defer?: DeferBody, blanked?: BlankedBodies): CopiedTree {
-  return copyTreeReusing(root, () => undefined, deadline, defer, blanked);
+export function copyTree(root: TsNode, options: CopyOptions = {}): CopiedTree {
+  return copyTreeReusing(root, () => undefined, options);
+}
+
+/** The nodes of CopyOptions.mark's types in a top-level node this copy made (not one it reused). */
+const markedNodes = new WeakMap<SNode, SNode[]>();
+
+/**
+ * The nodes of the marked types (see CopyOptions.mark) at and below `top`, in the order visit()
+ * meets them, deferred bodies left out as visit() leaves them; undefined when the copy that made
+ * `top` listed none.
+ */
+export function markedIn(top: SNode): readonly SNode[] | undefined {
+  return markedNodes.get(top);
 }
 
 /**
@@ -237,8 +266,11 @@ const topRefs = new WeakMap<SNode, TopRef>();
  * Like copyTree, but takes each top-level node from `reuse` when it offers one (already moved
  * to the new offsets); only the rest is copied from the wasm tree.
  */
-export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infinity, defer?: DeferBody, blanked?: BlankedBodies): CopiedTree {
-  const session: Session = { root, tables: tablesFor(root.tree.language), deadline, alive: true, truncated: false, blanked };
+export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOptions = {}): CopiedTree {
+  const { deadline = Infinity, defer, blanked, mark } = options;
+  const tables = tablesFor(root.tree.language);
+  const marked = mark && tables.types.map((type) => mark.has(type));
+  const session: Session = { root, tables, deadline, alive: true, truncated: false, blanked, marked };
   const top = new CNode(root.type, '', true, undefined);
   top.start = root.startIndex;
   top.end = root.endIndex;
@@ -274,7 +306,11 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, deadline = Infini
       node.start = start;
       node.end = end;
       const ref = new TopRef(session, defer ? w.index() : -1);
-      if (!walkCopy(session, w, node, defer, ref)) {
+      const marks = marked ? marked[typeId] ? [node] : [] : undefined;
+      if (marks) {
+        markedNodes.set(node, marks);
+      }
+      if (!walkCopy(session, w, node, defer, ref, marks)) {
         ok = false;
         break;
       }
@@ -342,8 +378,11 @@ function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) 
  */
 const kidsBuf: SNode[] = [];
 
-/** Copies the children of `top` (where the walker stands); false when the deadline cut it short. */
-function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBody | undefined, ref: TopRef): boolean {
+/**
+ * Copies the children of `top` (where the walker stands), listing the nodes of marked types in
+ * `marks`; false when the deadline cut it short.
+ */
+function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBody | undefined, ref: TopRef, marks?: SNode[]): boolean {
   const t = session.tables;
   const deadline = session.deadline;
   if (!w.first()) {
@@ -392,6 +431,9 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
     } else {
       const node = new CNode(t.types[typeId] ?? 'ERROR', t.fields[fieldId] ?? '', t.named[typeId] ?? true, current);
       buf.push(node);
+      if (marks !== undefined && session.marked![typeId]) {
+        marks.push(node);
+      }
       if ((++count & 4095) === 0 && Date.now() > deadline) {
         flush();
         closeSpans(top);
@@ -411,6 +453,9 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
           body.start = start;
           body.end = end;
           buf[buf.length - 1] = body;
+          if (marks !== undefined && marks[marks.length - 1] === node) {
+            marks[marks.length - 1] = body;
+          }
         }
       }
       if (!deferred) {
@@ -648,6 +693,12 @@ export function replaceChild(node: SNode, next: SNode): void {
     if (parent instanceof CNode || parent instanceof DNode) {
       parent.namedKids = undefined;
     }
+    // The list of marked nodes of the top-level node above no longer matches its subtree.
+    let top = parent;
+    while (top.parent?.parent) {
+      top = top.parent;
+    }
+    markedNodes.delete(top);
   }
 }
 

@@ -115,7 +115,7 @@ describe('skimming a one-shot parse (skim.ts)', () => {
       const reader = realBodies(parser, text, s.bodies);
       try {
         const want = shape(copyTree(real.rootNode).node);
-        const got = shape(copyTree(fast.rootNode, Infinity, deferBody(text), reader).node);
+        const got = shape(copyTree(fast.rootNode, { defer: deferBody(text), blanked: reader }).node);
         assert.equal(got, want, name);
         bodies += s.bodies.size;
       } finally {
