@@ -3,7 +3,7 @@ import { closeSplit, type CloseSplit } from './closeSplit';
 import type { LintLanguage } from './grammars';
 import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
-import { type DeferBody, field, isDeferred, markedIn, named, visit, type SNode } from './syntax';
+import { type DeferBody, field, isDeferred, markedBelow, markedIn, named, visit, type SNode } from './syntax';
 import { escapeRegExp } from './text';
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
@@ -59,7 +59,14 @@ const FN_RECORDS = new WeakMap<SNode, FnRecord>();
  * (syntax.ts's markedIn), so the scan reads a few thousand nodes instead of visiting them all.
  */
 export const SCAN_TYPES: ReadonlySet<string> = new Set(['preproc_def', 'preproc_function_def', 'function_definition',
-  'call_expression', 'call', 'init_declarator']);
+  'call_expression', 'call', 'init_declarator',
+  // and those a function's locals are read from (see localNode), with the scopes nested in it
+  'declaration', 'for_range_loop', 'global_statement', 'nonlocal_statement', 'assignment', 'for_statement',
+  'augmented_assignment', 'as_pattern', 'class_definition', 'lambda_expression', 'lambda', 'class_specifier']);
+
+/** Scopes nested in a function whose names are not its locals. */
+const NESTED_SCOPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'lambda_expression', 'lambda',
+  'class_specifier']);
 
 /** Callee text of every call threadStart recognizes contains one of these. */
 const THREADISH = /thread|Thread|async|submit|run_in_executor|Process/;
@@ -363,49 +370,69 @@ export class FileFacts implements FileContext {
 
   /** Declared locals and the block declaring each (Python: every assigned name, minus globals). */
   private locals(body: SNode): Map<string, SNode> {
-    const x = this.expr;
     const out = new Map<string, SNode>();
     const globals = new Set<string>();
-    visit(body, (n) => {
-      if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda_expression'
-        || n.type === 'lambda' || n.type === 'class_specifier')) {
-        return false;
-      }
-      if (this.python) {
-        if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
-          for (const id of named(n)) {
-            globals.add(x.src(id));
-          }
+    const marked = isDeferred(body) ? undefined : markedBelow(body);
+    if (marked) {
+      // The copy listed every node localNode() acts on, in visit() order: skip those inside a
+      // nested function, class or lambda, as visit() would.
+      let skipTo = -1;
+      for (const n of marked) {
+        if (n.start < skipTo) {
+          continue;
         }
-        if (n.type === 'assignment' || n.type === 'for_statement' || n.type === 'augmented_assignment') {
-          const left = field(n, 'left');
-          for (const id of left && left.type !== 'attribute' && left.type !== 'subscript' ? x.idents(left, NO_ATTR) : []) {
-            out.set(id, body);
-          }
-        }
-        if (n.type === 'as_pattern') {
-          const alias = field(n, 'alias') ?? named(n)[1];
-          for (const id of alias ? x.idents(alias) : []) {
-            out.set(id, body);
-          }
-        }
-        return true;
-      }
-      if (n.type === 'declaration' || n.type === 'for_range_loop') {
-        const block = enclosingBlock(n) ?? body;
-        for (const d of n.children.filter((c) => c.field === 'declarator')) {
-          const id = declName(d, x);
-          if (id && !out.has(x.src(id)) && d.type !== 'function_declarator') {
-            out.set(x.src(id), block);
-          }
+        if (!this.localNode(n, body, out, globals)) {
+          skipTo = n.end;
         }
       }
-      return true;
-    });
+    } else {
+      visit(body, (n) => this.localNode(n, body, out, globals));
+    }
     for (const g of globals) {
       out.delete(g);
     }
     return out;
+  }
+
+  /** What one node of `body` declares, into `out` (Python's globals into `globals`); false: a nested scope, skip it. */
+  private localNode(n: SNode, body: SNode, out: Map<string, SNode>, globals: Set<string>): boolean {
+    const x = this.expr;
+    if (n !== body && NESTED_SCOPES.has(n.type)) {
+      return false;
+    }
+    if (this.python) {
+      if (n.type === 'global_statement' || n.type === 'nonlocal_statement') {
+        for (const id of named(n)) {
+          globals.add(x.src(id));
+        }
+      }
+      if (n.type === 'assignment' || n.type === 'for_statement' || n.type === 'augmented_assignment') {
+        const left = field(n, 'left');
+        for (const id of left && left.type !== 'attribute' && left.type !== 'subscript' ? x.idents(left, NO_ATTR) : []) {
+          out.set(id, body);
+        }
+      }
+      if (n.type === 'as_pattern') {
+        const alias = field(n, 'alias') ?? named(n)[1];
+        for (const id of alias ? x.idents(alias) : []) {
+          out.set(id, body);
+        }
+      }
+      return true;
+    }
+    if (n.type === 'declaration' || n.type === 'for_range_loop') {
+      const block = enclosingBlock(n) ?? body;
+      for (const d of n.children) {
+        if (d.field !== 'declarator') {
+          continue;
+        }
+        const id = declName(d, x);
+        if (id && !out.has(x.src(id)) && d.type !== 'function_declarator') {
+          out.set(x.src(id), block);
+        }
+      }
+    }
+    return true;
   }
 
   /** Names used as a socket in a function's body (see FnInfo.socketUsed). */

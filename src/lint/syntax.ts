@@ -254,6 +254,45 @@ export function markedIn(top: SNode): readonly SNode[] | undefined {
 }
 
 /**
+ * The marked nodes below `node` (its top-level node's list, from `node` to its end), in the
+ * order visit(node) meets them; undefined when that list is unknown or leaves them out (below a
+ * deferred body, whose copy came later).
+ */
+export function markedBelow(node: SNode): readonly SNode[] | undefined {
+  let top = node;
+  while (top.parent?.parent) {
+    if (top instanceof DNode) {
+      return undefined;
+    }
+    top = top.parent;
+  }
+  const all = top.parent ? markedNodes.get(top) : undefined;
+  if (!all || top instanceof DNode) {
+    return undefined;
+  }
+  // Listed in visit() order, so by start offset: the nodes below `node` are one run of the list.
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid].start < node.start) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  // `node` itself and listed nodes above it that start where it does come first.
+  while (lo < all.length && all[lo].start === node.start && (all[lo] === node || all[lo].end > node.end)) {
+    lo++;
+  }
+  let end = lo;
+  while (end < all.length && all[end].start < node.end) {
+    end++;
+  }
+  return all.slice(lo, end);
+}
+
+/**
  * A top-level subtree of an earlier copy that an edit left alone, found by the caller from a
  * new top-level node's type and span; null when there is none (the node is copied).
  */

@@ -6,7 +6,8 @@ import type * as TreeSitter from 'web-tree-sitter';
 import { generateC } from '../../../bench/lintSource';
 import { languageFor } from '../../../src/lint/grammars';
 import { parseInSlices } from '../../../src/lint/analyzer';
-import { copyTree, named, type SNode } from '../../../src/lint/syntax';
+import { deferBody, FileFacts, SCAN_TYPES } from '../../../src/lint/file';
+import { copyTree, markedIn, named, type SNode } from '../../../src/lint/syntax';
 import { grammars, projectRoot } from './helpers';
 
 const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
@@ -99,5 +100,36 @@ describe('parsing in slices', () => {
     // How far it got, in characters: what sizes the prefix checked instead (lintText).
     assert.ok(reached.chars > 1_000 && reached.chars < text.length, `reached ${reached.chars} of ${text.length}`);
     parser.reset();
+  });
+});
+
+describe('nodes the copy lists for the file scan (CopyOptions.mark)', () => {
+  it('give the scan and every function\'s locals exactly what visiting every node gives', async () => {
+    const g = await grammars();
+    const inputs = readdirSync(DIR).filter((n) => languageFor(n)).map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }));
+    inputs.push({ name: 'generated.c', text: generateC(2_000, 9) });
+    let functions = 0;
+    for (const { name, text } of inputs) {
+      const language = languageFor(name)!;
+      const tree = g.parser(language).parse(text)!;
+      try {
+        const defer = language === 'python' ? undefined : deferBody(text);
+        const listed = copyTree(tree.rootNode, { defer, mark: SCAN_TYPES });
+        assert.ok(listed.node.children.some((top) => (markedIn(top)?.length ?? 0) > 0), `${name}: nothing listed`);
+        const facts = (root: SNode): string => {
+          const f = new FileFacts(text, language, root);
+          return JSON.stringify({
+            functions: f.functions.map((fn) => [fn.name, fn.isEntry, [...fn.locals].map(([k, v]) => `${k}@${v.start}`)]),
+            defines: [...f.defines], exits: [...f.exitMacros], dying: [...f.dying],
+          });
+        };
+        const want = facts(copyTree(tree.rootNode, { defer }).node);
+        assert.equal(facts(listed.node), want, name);
+        functions += JSON.parse(want).functions.length;
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(functions > 500, `only ${functions} functions`);
   });
 });
