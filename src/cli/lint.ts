@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { l10n } from '../l10n';
-import { lintText } from '../lint/analyzer';
+import { lintText, SKIM_ABOVE } from '../lint/analyzer';
 import { languageFor, type LintLanguage } from '../lint/grammars';
 import { toJson, toSarif } from '../lint/report';
 import type { Finding } from '../lint/types';
@@ -75,7 +75,7 @@ export const lintCommand: CliCommand = {
         io.stderr.write(l10n.t('{path}: skipped, not a C, C++ or Python file (.c .h .cc .cpp .cxx .hpp .hh .py)', { path: file }) + '\n');
         continue;
       }
-      const r = lintText(grammars, readFileSync(file, 'utf8'), language, { timeoutMs: 10_000, skim: true });
+      const r = lintText(grammars, readFileSync(file, 'utf8'), language, { timeoutMs: 10_000, skimAbove: SKIM_ABOVE });
       for (const n of r.notices) {
         io.stderr.write(`${file}: ${n.message}\n`);
       }

@@ -22,11 +22,11 @@ export interface LintOptions {
   /** Keep the new tree (the caller then owns and deletes it). */
   keepTree?: boolean;
   /**
-   * A one-shot lint (no tree given or kept): parse the C/C++ function bodies that name no
-   * socket API as blank space, and each one from the real text only if the analysis reads it
-   * (see skim.ts). The findings are the same; the command line sets it.
+   * A one-shot lint (no tree given or kept) of a C/C++ text of at least this many characters:
+   * parse the function bodies that name no socket API as blank space, and each one from the
+   * real text only if the analysis reads it (see skim.ts). The command line sets SKIM_ABOVE.
    */
-  skim?: boolean;
+  skimAbove?: number;
 }
 
 export interface LintOutput extends LintResult { tree?: Tree }
@@ -42,10 +42,11 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     const parser = grammars.parser(language);
     const reached = { chars: 0 };
     const quiet = language === 'python' ? undefined : deferBody(text);
-    let skimmed = options.skim && quiet && !options.oldTree && !options.keepTree ? skim(text, quiet) : undefined;
+    let skimmed = quiet && text.length >= (options.skimAbove ?? Infinity) && !options.oldTree && !options.keepTree ? skim(text, quiet) : undefined;
     tree = parseInSlices(parser, skimmed?.text ?? text, options.oldTree ?? null, deadline, PARSE_SLICE_MS, reached);
     if (tree && skimmed && !skimmedBodiesHold(tree.rootNode, skimmed.bodies)) {
-      // The scan took something else for a function body: parse the real text after all.
+      // The scan took something else for a function body, or the parser was recovering from
+      // broken code next to one: parse the real text after all.
       tree.delete();
       skimmed = undefined;
       tree = parseInSlices(parser, text, null, deadline, PARSE_SLICE_MS, reached);
@@ -101,11 +102,23 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   }
 }
 
-/** Does every blanked span hold a function's body in the skimmed parse (see skim.ts)? */
+/**
+ * Files below this size (characters) are parsed whole even by the command line: skimming saves
+ * a few milliseconds there, and the real text is the plainer thing to be sure of.
+ */
+export const SKIM_ABOVE = 64 * 1024;
+
+/**
+ * Does every blanked span hold a function's body in the skimmed parse (see skim.ts), in a
+ * function that parsed without errors between neighbours that did too? Where tree-sitter
+ * recovers from broken code, what it makes of the surroundings can depend on the body's text.
+ */
 export function skimmedBodiesHold(root: Node, bodies: ReadonlyMap<number, number>): boolean {
   for (const [start, end] of bodies) {
     const body = root.descendantForIndex(start, end);
-    if (body?.type !== 'compound_statement' || body.startIndex !== start || body.endIndex !== end || body.parent?.type !== 'function_definition') {
+    const fn = body?.parent;
+    if (body?.type !== 'compound_statement' || body.startIndex !== start || body.endIndex !== end || fn?.type !== 'function_definition'
+      || fn.hasError || fn.previousSibling?.hasError || fn.nextSibling?.hasError) {
       return false;
     }
   }

@@ -6,7 +6,10 @@
  * of their parse is saved. Only a body the scan below is sure of is skimmed: its braces
  * balance, it holds no preprocessor line or raw string, and it opens right after a closing
  * parenthesis at the top level. The caller then checks that each skimmed span parsed as a
- * function body (see skimmedBodiesHold) and parses the real text otherwise.
+ * function body, in a function that parsed without errors between neighbours that did too
+ * (see skimmedBodiesHold), and parses the real text otherwise. A skimmed parse never reads a
+ * skimmed body's own errors, so its notice about broken code covers the rest of the file.
+ * Only files from SKIM_ABOVE characters up are skimmed (analyzer.ts).
  */
 
 /** A skimmed file: the text the parser reads, and where each blanked body starts and ends. */
