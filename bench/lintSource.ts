@@ -14,11 +14,19 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Where each line of a text starts, computed once per text (a bench or test picks many lines of one text). */
+const lineStarts = new Map<string, number[]>();
+
 /** A line of `text` picked with `r`: where it starts and ends (without its newline), and its text. */
 export function pickLine(text: string, r: () => number): { start: number; end: number; old: string } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-    starts.push(i + 1);
+  let starts = lineStarts.get(text);
+  if (!starts) {
+    starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      starts.push(i + 1);
+    }
+    lineStarts.clear();
+    lineStarts.set(text, starts);
   }
   const line = Math.floor(r() * (starts.length - 1));
   const start = starts[line];

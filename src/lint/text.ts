@@ -2,11 +2,18 @@ import type { Position, Range } from './types';
 
 /** Converts string offsets to line/character positions with a precomputed line table. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Where each line starts. Sized by a first count: grown by push(), it left three times its size as garbage on every re-lint. */
+  private readonly starts: Uint32Array;
 
   constructor(readonly text: string) {
+    let lines = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      this.starts.push(i + 1);
+      lines++;
+    }
+    this.starts = new Uint32Array(lines);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      this.starts[line++] = i + 1;
     }
   }
 
