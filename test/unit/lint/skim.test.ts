@@ -12,6 +12,12 @@ import { grammars, projectRoot } from './helpers';
 
 const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
 
+/** The fixtures in `languages`, with their text. */
+function fixtures(languages: readonly string[]): { name: string; text: string }[] {
+  return readdirSync(DIR).filter((n) => languages.includes(languageFor(n) ?? ''))
+    .map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }));
+}
+
 /** The bodies skim() blanks in `text`, as the text of each. */
 function skimmed(text: string): string[] {
   const s = skim(text, deferBody(text));
@@ -108,8 +114,7 @@ describe('skimming a one-shot parse (skim.ts)', () => {
 
   it('copies every blanked body, once read, exactly as a parse of the real text gives it', async () => {
     const g = await grammars();
-    const files = readdirSync(DIR).filter((n) => languageFor(n) === 'c' || languageFor(n) === 'cpp')
-      .map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }));
+    const files = fixtures(['c', 'cpp']);
     files.push({ name: 'generated.c', text: generateC(3_000, 7) });
     let bodies = 0;
     for (const { name, text } of files) {
@@ -157,7 +162,7 @@ describe('skimming a one-shot parse (skim.ts)', () => {
       '}',
     ].join('\n');
     assert.deepEqual(skimmed(helpers), ['{ *slot = v; }', '{ perror(m); exit(1); }']);
-    const files = readdirSync(DIR).filter((n) => languageFor(n)).map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }));
+    const files = fixtures(['c', 'cpp', 'python']);
     files.push({ name: 'helpers.c', text: helpers });
     for (const { name, text } of files) {
       const language = languageFor(name)!;
@@ -172,9 +177,7 @@ describe('skimming a one-shot parse (skim.ts)', () => {
   it('finds the same bugs with and without skimming in 1,000 broken variants of the fixtures', async () => {
     const g = await grammars();
     // The fixtures with a body to skim, and a generated server file.
-    const seeds = readdirSync(DIR).filter((n) => languageFor(n) === 'c' || languageFor(n) === 'cpp')
-      .map((n) => ({ name: n, text: readFileSync(join(DIR, n), 'utf8') }))
-      .filter((f) => skim(f.text, deferBody(f.text)) !== undefined);
+    const seeds = fixtures(['c', 'cpp']).filter((f) => skim(f.text, deferBody(f.text)) !== undefined);
     seeds.push({ name: 'generated.c', text: generateC(600, 11) });
     const r = rng(7);
     const pieces = ['{', '}', '"', '\'', '/*', '*/', '//', '#if X\n', '#endif\n', ')', '\nstatic int helper(int a) { return a + 1; }\n'];
