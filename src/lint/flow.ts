@@ -2134,7 +2134,6 @@ function merge(a: State, b: State): State {
   return out ?? a;
 }
 
-/** A shallow copy of a map (forEach: no iterator objects on the way). */
 /** A variable's tokens before `upTo`, in order: the start of its changed map (see leave()). */
 function tokensBefore(vs: VarState, upTo: string): VarState {
   const out: VarState = new Map();
@@ -2161,6 +2160,7 @@ function definitelyOwned(vs: VarState): boolean {
   return owned > 0;
 }
 
+/** A shallow copy of a map (forEach: no iterator objects on the way). */
 function copyMap<K, V>(m: Map<K, V>): Map<K, V> {
   const out = new Map<K, V>();
   m.forEach((v, k) => out.set(k, v));

@@ -3,7 +3,7 @@ import { l10n } from '../l10n';
 import { analyze, type FlowCache, type LintOptions } from './analyzer';
 import { deferBody, SCAN_TYPES } from './file';
 import type { Grammars, LintLanguage } from './grammars';
-import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
+import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode, topOf } from './syntax';
 import { movedBy, transplantFunctions } from './transplant';
 import type { Finding, LintResult, Notice } from './types';
 
@@ -178,14 +178,6 @@ function previousFunctions(cache: FlowCache): [number, SNode][] {
     }
   }
   return out;
-}
-
-/** The top-level node holding `n`. */
-function topOf(n: SNode): SNode {
-  while (n.parent?.parent) {
-    n = n.parent;
-  }
-  return n;
 }
 
 /**

@@ -244,6 +244,14 @@ export function copyTree(root: TsNode, options: CopyOptions = {}): CopiedTree {
 /** The nodes of CopyOptions.mark's types in a top-level node this copy made (not one it reused). */
 const markedNodes = new WeakMap<SNode, SNode[]>();
 
+/** The top-level node holding `n` (the root itself for the root). */
+export function topOf(n: SNode): SNode {
+  while (n.parent?.parent) {
+    n = n.parent;
+  }
+  return n;
+}
+
 /**
  * The nodes of the marked types (see CopyOptions.mark) at and below `top`, in the order visit()
  * meets them, deferred bodies left out as visit() leaves them; undefined when the copy that made
@@ -259,15 +267,13 @@ export function markedIn(top: SNode): readonly SNode[] | undefined {
  * deferred body, whose copy came later).
  */
 export function markedBelow(node: SNode): readonly SNode[] | undefined {
-  let top = node;
-  while (top.parent?.parent) {
-    if (top instanceof DNode) {
+  for (let n: SNode | undefined = node; n?.parent; n = n.parent) {
+    if (n instanceof DNode) {
       return undefined;
     }
-    top = top.parent;
   }
-  const all = top.parent ? markedNodes.get(top) : undefined;
-  if (!all || top instanceof DNode) {
+  const all = markedNodes.get(topOf(node));
+  if (!all) {
     return undefined;
   }
   // Listed in visit() order, so by start offset: the nodes below `node` are one run of the list.
@@ -733,11 +739,7 @@ export function replaceChild(node: SNode, next: SNode): void {
       parent.namedKids = undefined;
     }
     // The list of marked nodes of the top-level node above no longer matches its subtree.
-    let top = parent;
-    while (top.parent?.parent) {
-      top = top.parent;
-    }
-    markedNodes.delete(top);
+    markedNodes.delete(topOf(parent));
   }
 }
 
