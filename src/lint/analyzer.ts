@@ -240,6 +240,14 @@ function prefixEnd(text: string, limit: number): number {
 /** Runs the path analysis and every rule over a copied tree; with `cache`, reuses and refills it. */
 export function analyze(root: SNode, text: string, language: LintLanguage, deadline: number, notices: Notice[], options: LintOptions = {}, cache?: FlowCache): Finding[] {
   const facts = new FileFacts(text, language, root);
+  try {
+    return analyzeWith(facts, text, language, deadline, notices, options, cache);
+  } finally {
+    facts.release();
+  }
+}
+
+function analyzeWith(facts: FileFacts, text: string, language: LintLanguage, deadline: number, notices: Notice[], options: LintOptions, cache?: FlowCache): Finding[] {
   const lines = new LineIndex(text);
   const analyzed: { fn: FnInfo; events: FlowEvents }[] = [];
   const summary = cache ? summarize(facts) : undefined;

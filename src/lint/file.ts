@@ -38,16 +38,24 @@ class FnRecord implements FnInfo {
   private socketUsedMemo: Set<string> | undefined;
 
   constructor(readonly name: string, readonly node: SNode, readonly body: SNode, readonly params: string[], readonly isMain: boolean,
-    public facts: FileFacts) {}
+    public facts: FileFacts | undefined) {}
 
   get locals(): Map<string, SNode> {
-    this.localsMemo ??= this.facts.localsOf(this);
+    this.localsMemo ??= this.analysis().localsOf(this);
     return this.localsMemo;
   }
 
   get socketUsed(): Set<string> {
-    this.socketUsedMemo ??= this.facts.socketUsed(this.body);
+    this.socketUsedMemo ??= this.analysis().socketUsed(this.body);
     return this.socketUsedMemo;
+  }
+
+  /** The facts of the analysis under way (see FileFacts.release). */
+  private analysis(): FileFacts {
+    if (!this.facts) {
+      throw new Error(`function ${this.name} read outside an analysis`);
+    }
+    return this.facts;
   }
 }
 
@@ -104,6 +112,20 @@ export class FileFacts implements FileContext {
     }
     this.winsock = !this.python && /#\s*include\s*[<"](winsock2?|ws2tcpip)\.h[>"]/i.test(text);
     this.scan();
+  }
+
+  /**
+   * Ends the analysis: the functions' records, which a re-lint reuses with their nodes, let go
+   * of these facts. A record kept a dropped function's facts, and through them the whole copy
+   * and text of that run, alive until the collector's next full pass: every minor collection
+   * in between copied them.
+   */
+  release(): void {
+    for (const f of this.functions) {
+      if (f instanceof FnRecord && f.facts === this) {
+        f.facts = undefined;
+      }
+    }
   }
 
   private scan(): void {

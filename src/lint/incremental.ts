@@ -3,8 +3,8 @@ import { l10n } from '../l10n';
 import { analyze, type FlowCache, type LintOptions } from './analyzer';
 import { deferBody, SCAN_TYPES } from './file';
 import type { Grammars, LintLanguage } from './grammars';
-import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode, topOf } from './syntax';
-import { movedBy, transplantFunctions } from './transplant';
+import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
+import { functionTransplant, movedBy } from './transplant';
 import type { Finding, LintResult, Notice } from './types';
 
 // require(): see grammars.ts (esbuild must pick the package's CommonJS build).
@@ -90,30 +90,27 @@ export class DocumentLinter {
       if (root.hasError) {
         notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
       }
-      const reuse = previous && this.copy ? reuser(this.copy, change!, previous.getChangedRanges(tree)) : undefined;
-      const reused = new Set<SNode>();
-      // The previous copy's functions with the offsets of the previous text (reused nodes move).
-      const before = reuse ? previousFunctions(this.cache) : undefined;
+      const changed = previous && this.copy ? previous.getChangedRanges(tree) : undefined;
+      const reuse = changed ? reuser(this.copy!, change!, changed) : undefined;
+      let reused = 0;
+      // Functions an edit left alone below a top level it changed (a deleted brace nests them).
+      // The previous copy's functions by their offsets in the previous text (reused nodes move).
+      const before = changed ? previousFunctions(this.cache) : undefined;
+      const transplant = before ? functionTransplant(root, before, this.text, text, change!) : undefined;
       // As lintText: past the bound, the copy and the analysis still get a quarter of it each.
       const copied = copyTreeReusing(root, (type, start, end) => {
         const old = reuse?.(type, start, end);
         if (old) {
-          reused.add(old);
+          reused++;
         }
         return old;
-      }, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: this.language === 'python' ? undefined : deferBody(text), mark: SCAN_TYPES });
-      let transplanted = 0;
-      if (before && copied.complete) {
-        // Functions an edit left alone below a changed top level (a deleted brace nests them).
-        const fresh = copied.node.children.filter((c) => !reused.has(c));
-        transplanted = transplantFunctions(fresh, before.filter(([, f]) => !reused.has(topOf(f))), this.text, text, change!);
-      }
+      }, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: this.language === 'python' ? undefined : deferBody(text), mark: SCAN_TYPES, transplant });
       if (!previous) {
         this.cache.byBody.clear();
         this.cache.summary = undefined;
       }
       const findings: Finding[] = analyze(copied.node, text, this.language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, this.options, this.cache);
-      this.counts = { reused: reused.size, transplanted, analyzed: this.cache.analyzed ?? 0 };
+      this.counts = { reused, transplanted: copied.moved, analyzed: this.cache.analyzed ?? 0 };
       if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
         notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
       }
@@ -147,6 +144,11 @@ export class DocumentLinter {
   /** The syntax tree of the last successful update (owned by this linter: do not delete it). */
   get syntaxTree(): TreeSitter.Tree | undefined {
     return this.tree;
+  }
+
+  /** The copy of syntaxTree the last update analyzed, partly reused from earlier ones (for tests). */
+  get syntaxCopy(): SNode | undefined {
+    return this.copy?.node;
   }
 
   /** The text of the last successful update. */

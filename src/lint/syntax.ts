@@ -158,6 +158,8 @@ export type DeferBody = (start: number, end: number) => boolean;
 export interface CopiedTree {
   node: SNode;
   complete: boolean;
+  /** How many subtrees of an earlier copy CopyOptions.transplant gave it. */
+  moved: number;
   /** Did a deferred body hit the deadline while being copied? */
   truncated(): boolean;
   /**
@@ -197,9 +199,16 @@ export function memoOf(n: SNode): NodeMemo | undefined {
 const NO_CHILDREN: SNode[] = Object.freeze([]) as unknown as SNode[];
 
 interface Session {
-  root: TsNode; tables: Tables; deadline: number; alive: boolean; truncated: boolean; blanked?: BlankedBodies;
+  /** The tree being copied; undefined once the copy is detached. */
+  root: TsNode | undefined; tables: Tables; deadline: number; alive: boolean; truncated: boolean; blanked?: BlankedBodies;
   /** By type id: does the copy list nodes of this type (see CopyOptions.mark)? */
   marked?: boolean[];
+  /** CopyOptions.transplant, and by type id: may it offer a node of this type? */
+  transplant?: Transplant;
+  movable?: boolean[];
+  /** How many subtrees the transplant gave; did one leave its top-level node's list incomplete? */
+  taken: number;
+  unlisted: boolean;
 }
 
 /**
@@ -230,7 +239,26 @@ export interface CopyOptions {
    * markedIn): a scan for a few kinds of node then reads the list instead of every node.
    */
   mark?: ReadonlySet<string>;
+  /** Subtrees of an earlier copy to take in place of new nodes, which are then not read from the tree. */
+  transplant?: Transplant;
 }
+
+/**
+ * Offers subtrees of an earlier copy for nodes of the new tree that an edit left as they were
+ * (transplant.ts decides which). The copy asks for each node of `types` in a top-level node it
+ * does not reuse whole.
+ */
+export interface Transplant {
+  types: ReadonlySet<string>;
+  /** The old subtree standing for the new node, or undefined when there is none. */
+  offer(type: string, field: string, start: number, end: number): MovedSubtree | undefined;
+}
+
+/**
+ * A subtree of an earlier copy with how far the edit moved it and the marked nodes below it (see
+ * markedBelow; undefined when unknown), read while it still hangs in its old top-level node.
+ */
+export interface MovedSubtree { node: SNode; shift: number; marks: readonly SNode[] | undefined }
 
 /**
  * Copies `root` and everything below it, one top-level node at a time. Each cursor property
@@ -276,20 +304,24 @@ export function markedBelow(node: SNode): readonly SNode[] | undefined {
   if (!all) {
     return undefined;
   }
-  // Listed in visit() order, so by start offset: the nodes below `node` are one run of the list.
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid].start < node.start) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+  // Listed in visit() order, so by start offset: the nodes below `node` are one run of the list,
+  // right after `node` when it is listed itself. Found by identity then: a copy under way (see
+  // CopyOptions.transplant) may have moved listed nodes before it already.
+  let lo = all.indexOf(node) + 1;
+  if (lo === 0) {
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid].start < node.start) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
-  }
-  // `node` itself and listed nodes above it that start where it does come first.
-  while (lo < all.length && all[lo].start === node.start && (all[lo] === node || all[lo].end > node.end)) {
-    lo++;
+    // Listed nodes above `node` that start where it does come first.
+    while (lo < all.length && all[lo].start === node.start && all[lo].end > node.end) {
+      lo++;
+    }
   }
   let end = lo;
   while (end < all.length && all[end].start < node.end) {
@@ -312,10 +344,11 @@ const topRefs = new WeakMap<SNode, TopRef>();
  * to the new offsets); only the rest is copied from the wasm tree.
  */
 export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOptions = {}): CopiedTree {
-  const { deadline = Infinity, defer, blanked, mark } = options;
+  const { deadline = Infinity, defer, blanked, mark, transplant } = options;
   const tables = tablesFor(root.tree.language);
   const marked = mark && tables.types.map((type) => mark.has(type));
-  const session: Session = { root, tables, deadline, alive: true, truncated: false, blanked, marked };
+  const movable = transplant && tables.types.map((type) => transplant.types.has(type));
+  const session: Session = { root, tables, deadline, alive: true, truncated: false, blanked, marked, transplant, movable, taken: 0, unlisted: false };
   const top = new CNode(root.type, '', true, undefined);
   top.start = root.startIndex;
   top.end = root.endIndex;
@@ -344,6 +377,16 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOpti
         }
         continue;
       }
+      const taken = movable?.[typeId] ? take(session, typeId, 0, start, end, top) : undefined;
+      if (taken) {
+        kids.push(taken.node);
+        if (marked && taken.marks) {
+          markedNodes.set(taken.node, marked[typeId] ? [taken.node, ...taken.marks] : taken.marks.slice());
+        } else {
+          markedNodes.delete(taken.node);
+        }
+        continue;
+      }
       const node = new CNode(type, '', t.named[typeId] ?? true, top);
       kids.push(node);
       top.children = kids;
@@ -352,12 +395,13 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOpti
       node.end = end;
       const ref = new TopRef(session, defer ? w.index() : -1);
       const marks = marked ? marked[typeId] ? [node] : [] : undefined;
-      if (marks) {
-        markedNodes.set(node, marks);
-      }
+      session.unlisted = false;
       if (!walkCopy(session, w, node, defer, ref, marks)) {
         ok = false;
         break;
+      }
+      if (marks && !session.unlisted) {
+        markedNodes.set(node, marks);
       }
       if (node.children.length === 0) {
         node.missing = start === end && w.missing();
@@ -376,11 +420,28 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOpti
     finish(top);
     return ok;
   });
+  // The transplant holds the previous copy: once the walk is over, the session (which every
+  // reused or new top-level node keeps, for its deferred bodies) must not keep it alive.
+  session.transplant = undefined;
+  session.movable = undefined;
+  return copied(top, complete, session);
+}
+
+/**
+ * The copy's handle. Made outside copyTreeReusing: closures made there would share its scope,
+ * and with it `reuse` and `transplant`, which hold the previous copy (each copy would keep the
+ * one before it alive).
+ */
+function copied(node: SNode, complete: boolean, session: Session): CopiedTree {
   return {
-    node: top, complete,
+    node, complete, moved: session.taken,
     truncated: () => session.truncated,
     detach: () => {
       session.alive = false;
+      // Dropped top-level nodes keep the session of their last copy: without this, it would
+      // keep that copy's wasm tree handle and, through it, the text.
+      session.root = undefined;
+      session.blanked = undefined;
     },
   };
 }
@@ -395,7 +456,11 @@ function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) 
     // would overwrite it. Nothing read during a copy may start one (a deferred body's copy).
     throw new Error('a tree copy started inside another');
   }
-  const cursor: TreeCursor = session.root.walk();
+  const root = session.root;
+  if (!root) {
+    throw new Error('a tree copy read after its tree was let go');
+  }
+  const cursor: TreeCursor = root.walk();
   walking = true;
   try {
     let w: Walk;
@@ -403,7 +468,7 @@ function withWalk<T>(session: Session, index: number | undefined, fn: (w: Walk) 
       // Reading a property puts the cursor's state into the transfer buffer, where the
       // direct calls below find it and leave it; nothing else touches the buffer meanwhile.
       void cursor.nodeTypeId;
-      w = directWalk(direct, (session.root.tree as unknown as Record<number, number>)[0]);
+      w = directWalk(direct, (root.tree as unknown as Record<number, number>)[0]);
     } else {
       w = publicWalk(cursor);
     }
@@ -469,7 +534,23 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
     // `with` bodies from the analysis; reading them all costs no measurable time).
     const fieldId = w.fieldId();
     const dropped = t.dropped[typeId] === true && fieldId === 0;
-    if (dropped) {
+    const taken = !dropped && session.movable?.[typeId] ? take(session, typeId, fieldId, w.start(), w.end(), current) : undefined;
+    if (taken) {
+      buf.push(taken.node);
+      if (marks !== undefined) {
+        const known = taken.marks;
+        if (known) {
+          if (session.marked![typeId]) {
+            marks.push(taken.node);
+          }
+          for (let i = 0; i < known.length; i++) {
+            marks.push(known[i]);
+          }
+        } else {
+          session.unlisted = true;
+        }
+      }
+    } else if (dropped) {
       if (buf.length === base && current.start < 0) {
         current.start = w.start();
       }
@@ -545,6 +626,23 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
 }
 
 /**
+ * The subtree the transplant offers for the node at `start`-`end` (of type `typeId`, field
+ * `fieldId`), moved to the new offsets and hung under `parent`; undefined when there is none.
+ */
+function take(session: Session, typeId: number, fieldId: number, start: number, end: number, parent: SNode): MovedSubtree | undefined {
+  const t = session.tables;
+  const m = session.transplant!.offer(t.types[typeId], t.fields[fieldId] ?? '', start, end);
+  if (m) {
+    if (m.shift !== 0) {
+      shiftSpans(m.node, m.shift);
+    }
+    m.node.parent = parent;
+    session.taken++;
+  }
+  return m;
+}
+
+/**
  * A function body copied on first read of `children`. A class of its own (not a property
  * redefined on a CNode) keeps the node shapes few, so the hot walks stay fast.
  */
@@ -587,31 +685,32 @@ function copyBlanked(session: Session, blanked: BlankedBodies, body: DNode): boo
   if (!real) {
     return false;
   }
-  const own: Session = { root: real, tables: session.tables, deadline: session.deadline, alive: true, truncated: false };
+  const own: Session = { root: real, tables: session.tables, deadline: session.deadline, alive: true, truncated: false, taken: 0, unlisted: false };
   return withWalk(own, undefined, (w) => walkCopy(own, w, body, undefined, body.ref));
 }
 
 /**
- * Called when the walk leaves `n`: fills its span from its first and last children, and gives
- * the offset-less tokens between them the parent's start as known at that point (as closeSpans
- * does in post-order), so the walk needs no second pass over the tree.
+ * Called when the walk leaves `n`: fills its span from its first and last children, then gives
+ * the offset-less tokens between them the parent's start (as closeSpans does in post-order), so
+ * the walk needs no second pass over the tree. A subtree moved by shiftSpans then has the
+ * offsets a copy of it at its new place would have.
  */
 function finish(n: SNode): void {
   const children = n.children;
   if (children.length === 0) {
     return;
   }
-  for (let i = 1; i < children.length - 1; i++) {
-    const c = children[i];
-    if (c.start < 0 && c.children.length === 0) {
-      c.start = c.end = Math.max(0, n.start);
-    }
-  }
   if (n.start < 0) {
     n.start = children[0].start;
   }
   if (n.end < 0) {
     n.end = children[children.length - 1].end;
+  }
+  for (let i = 1; i < children.length - 1; i++) {
+    const c = children[i];
+    if (c.start < 0 && c.children.length === 0) {
+      c.start = c.end = Math.max(0, n.start);
+    }
   }
 }
 
@@ -700,47 +799,23 @@ export function isDeferred(node: SNode): boolean {
   return node instanceof DNode;
 }
 
-/** Is `node` a deferred body not copied yet? */
-export function isPending(node: SNode | undefined): boolean {
-  return node instanceof DNode && node.deferred;
-}
-
-/** Is there a deferred body below `node` not copied yet (it can only be copied from its own tree)? */
-export function hasPendingBody(node: SNode): boolean {
-  let found = false;
+/**
+ * Is every deferred body at or below `node` copied (so it needs its tree no more), and is there
+ * no ERROR or MISSING node there?
+ */
+export function copiedWithoutError(node: SNode): boolean {
   const stack = [node];
-  while (stack.length > 0 && !found) {
+  while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n instanceof DNode) {
-      found = n.deferred;
-      if (found) {
-        break;
-      }
+    if (n.type === 'ERROR' || n.missing || (n instanceof DNode && n.deferred)) {
+      return false;
     }
     const children = n.children;
     for (let i = 0; i < children.length; i++) {
       stack.push(children[i]);
     }
   }
-  return found;
-}
-
-/** Puts `next` where `node` is in its parent's children (a subtree of an earlier copy taking a new one's place). */
-export function replaceChild(node: SNode, next: SNode): void {
-  const parent = node.parent;
-  if (!parent) {
-    return;
-  }
-  const i = parent.children.indexOf(node);
-  if (i >= 0) {
-    parent.children[i] = next;
-    next.parent = parent;
-    if (parent instanceof CNode || parent instanceof DNode) {
-      parent.namedKids = undefined;
-    }
-    // The list of marked nodes of the top-level node above no longer matches its subtree.
-    markedNodes.delete(topOf(parent));
-  }
+  return true;
 }
 
 /** Moves every offset in `node`'s subtree by `delta` (a subtree reused after an edit before it). */

@@ -1,4 +1,5 @@
-import { field, hasPendingBody, isDeferred, isPending, replaceChild, shiftSpans, type SNode } from './syntax';
+import type { Node as TsNode } from 'web-tree-sitter';
+import { copiedWithoutError, markedBelow, type SNode, type Transplant } from './syntax';
 
 /** Where an edit was made, in the offsets of the text before and after it. */
 export interface EditSpan { startIndex: number; oldEndIndex: number; newEndIndex: number }
@@ -14,83 +15,83 @@ export function movedBy(start: number, end: number, edit: EditSpan): number | un
   return start > edit.newEndIndex ? edit.newEndIndex - edit.oldEndIndex : undefined;
 }
 
+/** The column of `offset` in `text` (code units since the line's start). */
+function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+const FUNCTIONS: ReadonlySet<string> = new Set(['function_definition']);
+
 /**
- * Puts back into a fresh copy the function definitions of the previous copy whose text an
- * edit left as it was, in place of their new copies, so their path analysis is reused.
+ * Offers the copy the function definitions of the previous copy that an edit left as they were,
+ * in place of the new tree's (which the copy then does not read), so their path analysis is
+ * reused.
  *
- * Deleting one closing brace makes tree-sitter nest every later function inside the broken
- * one: the top level changes from there on, but each later function parses as before. A
- * function is put back only when its text, span (moved by the edit) and whole subtree shape
- * are the same. `fresh`: the top-level nodes copied anew; `previous`: the old functions by their
- * start in `oldText`.
+ * Deleting one closing brace makes tree-sitter nest every later function inside the broken one:
+ * the top level changes from there on, but each later function parses as before. A function is
+ * offered when it lies wholly before or after the edit (so its text is the same), its type,
+ * field, column and span (moved by the edit) are the same, and neither its old copy nor its new
+ * parse has a syntax error: the same text, parsed without error, gives the same subtree
+ * (incremental.test.ts checks every re-lint's copy against a full copy). A function whose old
+ * copy still has a body to copy from the old tree is not offered.
+ *
+ * `root`: the new tree; `previous`: the old copy's functions by their start in `oldText`.
  */
-export function transplantFunctions(fresh: readonly SNode[], previous: Iterable<[number, SNode]>, oldText: string, text: string, edit: EditSpan): number {
-  const byStart = new Map(previous);
-  if (byStart.size === 0) {
-    return 0;
+export function functionTransplant(root: TsNode, previous: readonly [number, SNode][], oldText: string, text: string, edit: EditSpan): Transplant {
+  let byStart: Map<number, SNode> | undefined;
+  // Read before the copy starts: during its walk, nothing else may call into the tree (see syntax.ts).
+  const errors = errorSpans(root);
+  return {
+    types: FUNCTIONS,
+    offer(type, field, start, end) {
+      const shift = movedBy(start, end, edit);
+      if (shift === undefined) {
+        return undefined;
+      }
+      byStart ??= new Map(previous);
+      const old = byStart.get(start - shift);
+      // old.start: not a function some reused node moved already.
+      // Its text is the same: the span lies wholly before or after the edit.
+      if (!old || old.start !== start - shift || old.end !== end - shift || old.type !== type || old.field !== field
+        || columnOf(oldText, old.start) !== columnOf(text, start)) {
+        return undefined;
+      }
+      for (let i = 0; i < errors.length; i += 2) {
+        if (errors[i] <= end && errors[i + 1] >= start) {
+          return undefined;
+        }
+      }
+      if (!copiedWithoutError(old)) {
+        return undefined;
+      }
+      byStart.delete(old.start);
+      // Read now, while `old` still hangs in its old top-level node.
+      return { node: old, shift, marks: markedBelow(old) };
+    },
+  };
+}
+
+/**
+ * The spans of the ERROR and MISSING nodes of a tree, as [start, end] pairs; below an ERROR node
+ * it does not look. Only subtrees that have an error are opened, a few calls into wasm.
+ */
+function errorSpans(root: TsNode): number[] {
+  const out: number[] = [];
+  if (!root.hasError) {
+    return out;
   }
-  let moved = 0;
-  const stack: SNode[] = [...fresh];
+  const stack: TsNode[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    // A body the new copy deferred mentions no socket call: it needs no analysis to reuse.
-    const shift = n.type === 'function_definition' && !isPending(field(n, 'body')) ? movedBy(n.start, n.end, edit) : undefined;
-    if (shift !== undefined) {
-      const from = n.start - shift;
-      const old = byStart.get(from);
-      // old.start === from: not a function some reused node moved already.
-      if (old && old.start === from && old.end === n.end - shift && !hasPendingBody(old)
-        && oldText.slice(old.start, old.end) === text.slice(n.start, n.end) && sameShape(old, n, shift)) {
-        byStart.delete(from);
-        if (shift !== 0) {
-          shiftSpans(old, shift);
-        }
-        replaceChild(n, old);
-        moved++;
-        continue;
-      }
+    if (n.isError || n.isMissing) {
+      out.push(n.startIndex, n.endIndex);
+      continue;
     }
-    // A deferred body mentions no socket call: nothing there to put back, nor worth copying
-    // (reading its children would copy it).
-    const children = n.children;
-    for (let i = 0; i < children.length; i++) {
-      const c = children[i];
-      if (!isDeferred(c) && c.children.length > 0) {
+    for (const c of n.children) {
+      if (c.hasError) {
         stack.push(c);
       }
     }
   }
-  return moved;
-}
-
-/**
- * Same types, field names and spans (moved by `shift`) all the way down. A copy reads the
- * offsets of named nodes and of first and last children only; the punctuation between has
- * placeholders (see syntax.ts), so there only the types are compared.
- */
-function sameShape(old: SNode, now: SNode, shift: number): boolean {
-  const stack: SNode[] = [old, now];
-  while (stack.length > 0) {
-    const b = stack.pop()!;
-    const a = stack.pop()!;
-    if (a.type !== b.type || a.field !== b.field || a.missing !== b.missing) {
-      return false;
-    }
-    if (a.named && (a.start + shift !== b.start || a.end + shift !== b.end)) {
-      return false;
-    }
-    const ac = a.children;
-    const bc = b.children;
-    if (ac.length !== bc.length) {
-      return false;
-    }
-    const last = ac.length - 1;
-    for (let i = 0; i <= last; i++) {
-      if ((i === 0 || i === last) && !ac[i].named && (ac[i].start + shift !== bc[i].start || ac[i].end + shift !== bc[i].end)) {
-        return false;
-      }
-      stack.push(ac[i], bc[i]);
-    }
-  }
-  return true;
+  return out;
 }

@@ -6,6 +6,8 @@ import { generateC, pickLine, rng } from '../../../bench/lintSource';
 import { lintText } from '../../../src/lint/analyzer';
 import { languageFor, type LintLanguage } from '../../../src/lint/grammars';
 import { DocumentLinter, replacement } from '../../../src/lint/incremental';
+import { SCAN_TYPES } from '../../../src/lint/file';
+import { copyTree, markedIn, type SNode, visit } from '../../../src/lint/syntax';
 import type { LintResult } from '../../../src/lint/types';
 import type * as TreeSitter from 'web-tree-sitter';
 import { grammars, projectRoot } from './helpers';
@@ -41,6 +43,40 @@ function lineEdit(text: string, r: () => number): { start: number; end: number; 
 
 const comparable = (r: LintResult): string => JSON.stringify({ findings: r.findings, notices: r.notices });
 
+/** Every node's type, field, span and missing flag, all the way down (deferred bodies read). */
+function shape(n: SNode): string {
+  return `${n.type}:${n.field}:${n.start}-${n.end}${n.missing ? '!' : ''}(${n.children.map(shape).join(' ')})`;
+}
+
+/**
+ * The linter's copy, made of nodes reused and moved from earlier copies and nodes copied anew,
+ * must be exactly a full copy of its tree: that checks every subtree the re-lint took from an
+ * earlier copy instead of reading it (transplant.ts relies on the same text parsing the same way).
+ */
+function assertCopyExact(doc: DocumentLinter, what: string): void {
+  // The nodes each top-level node lists for the file scan (see markedIn) are still exactly the
+  // ones a visit of it meets, moved subtrees and all.
+  for (const top of doc.syntaxCopy!.children) {
+    const listed = markedIn(top);
+    if (listed) {
+      const met: SNode[] = [];
+      visit(top, (n) => {
+        if (SCAN_TYPES.has(n.type)) {
+          met.push(n);
+        }
+      });
+      assert.ok(listed.length === met.length && listed.every((n, i) => n === met[i]), `${what}: the nodes listed for the scan of ${top.type} ${top.start}-${top.end} are not the ones a visit meets`);
+    }
+  }
+  const reused = shape(doc.syntaxCopy!);
+  const full = shape(copyTree(doc.syntaxTree!.rootNode).node);
+  let at = 0;
+  while (at < reused.length && reused[at] === full[at]) {
+    at++;
+  }
+  assert.ok(reused === full, `${what}: the re-lint's copy differs from a full copy at\n  ${reused.slice(at - 80, at + 80)}\n  ${full.slice(at - 80, at + 80)}`);
+}
+
 /**
  * Edits `text` `count` times with a DocumentLinter and checks each result against lintText() on
  * the same incremental parse (which it must equal), and against a fresh lint of the new text
@@ -66,6 +102,7 @@ async function check(name: string, text: string, language: LintLanguage, count: 
       old.delete();
       const what = `${name} edit ${i}: ${JSON.stringify(e)}`;
       assert.equal(comparable(incremental), comparable(reference), what);
+      assertCopyExact(doc, what);
       const freshTree = g.parser(language).parse(next)!;
       const same = freshTree.rootNode.toString() === doc.syntaxTree!.rootNode.toString();
       freshTree.delete();
@@ -170,6 +207,10 @@ describe('lint: incremental re-lint after a structural edit', () => {
       reference.tree!.edit(new Edit(change));
       const again = lintText(g, next, 'c', { timeoutMs: 10_000, oldTree: reference.tree });
       assert.equal(comparable(incremental), comparable(again));
+      assertCopyExact(doc, 'after the brace was deleted');
+      doc.update(text, replacement(next, start, start, text.slice(start, end)));
+      assert.ok(doc.lastCounts.transplanted >= 20, `only ${doc.lastCounts.transplanted} functions were moved back`);
+      assertCopyExact(doc, 'after the brace was put back');
       console.log(`structural edit at line ${at + 1}: ${counts.transplanted} functions moved whole, ${counts.analyzed} of ${socketFunctions} analyzed again`);
       assert.ok(counts.transplanted >= 20, `only ${counts.transplanted} functions were moved`);
       assert.ok(counts.analyzed <= 5, `${counts.analyzed} functions were analyzed again`);
