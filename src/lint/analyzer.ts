@@ -6,6 +6,7 @@ import { Flow, type FlowEvents, type FnInfo } from './flow';
 import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
 import { RULES } from './rules/index';
+import { DEFINE_WITH_CONTINUATIONS, directiveMatches } from './directives';
 import { disabledLines } from './suppress';
 import { skim } from './skim';
 import { type BlankedBodies, copyTree, field, named, visit, type SNode } from './syntax';
@@ -329,15 +330,10 @@ function summarize(facts: FileFacts): FileSummary {
   };
 }
 
-const DEFINE = /^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n\\]|\\[\s\S])*)/gm;
-
 /** Each macro's definitions (all of them, joined: #ifdef branches may define it twice). */
 function macroDefinitions(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  if (!text.includes('define')) {
-    return out;
-  }
-  for (const m of text.matchAll(DEFINE)) {
+  for (const m of directiveMatches(text, DEFINE_WITH_CONTINUATIONS, true)) {
     const prev = out.get(m[1]);
     out.set(m[1], prev === undefined ? m[2] : `${prev}\n${m[2]}`);
   }

@@ -1,3 +1,4 @@
+import { DEFINE_JOINED, directiveMatches } from './directives';
 import { field, memoOf, named, type SNode } from './syntax';
 
 /** Expression helpers shared by the analysis and the rules (C, C++ and Python shapes). */
@@ -265,8 +266,7 @@ function macrosOf(text: string): Macros {
     macroSets = { functions: new Map(), objects: new Map() };
     const joined = text.replace(/\\\r?\n/g, ' ');
     // A name with `(` right after it takes parameters; any other is object-like.
-    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?:\(([^)]*)\)|(?![\w(]))(.*)$/gm;
-    for (let hit = re.exec(joined); hit; hit = re.exec(joined)) {
+    for (const hit of directiveMatches(joined, DEFINE_JOINED, true)) {
       const map = hit[2] === undefined ? macroSets.objects : macroSets.functions;
       const list = map.get(hit[1]) ?? [];
       list.push({ params: (hit[2] ?? '').split(',').map((p) => p.trim()).filter(Boolean), body: hit[3].trim() });

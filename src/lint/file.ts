@@ -1,6 +1,7 @@
 import { EXIT_CALLS } from './api';
 import { closeSplit, type CloseSplit } from './closeSplit';
 import type { LintLanguage } from './grammars';
+import { directiveMatches, WINSOCK_INCLUDE } from './directives';
 import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
 import { type DeferBody, field, isDeferred, markedBelow, markedIn, named, visit, type SNode } from './syntax';
@@ -110,7 +111,7 @@ export class FileFacts implements FileContext {
     if (this.python) {
       this.expr.aliases = pythonAliases(text);
     }
-    this.winsock = !this.python && /#\s*include\s*[<"](winsock2?|ws2tcpip)\.h[>"]/i.test(text);
+    this.winsock = !this.python && directiveMatches(text, WINSOCK_INCLUDE, false).length > 0;
     this.scan();
   }
 
