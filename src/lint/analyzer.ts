@@ -10,7 +10,7 @@ import { DEFINE_WITH_CONTINUATIONS, directiveMatches } from './directives';
 import { disabledLines } from './suppress';
 import { skim } from './skim';
 import { type BlankedBodies, copyTree, field, named, visit, type SNode } from './syntax';
-import { LineIndex } from './text';
+import { LineIndex, nameIn, occurrences } from './text';
 import type { Finding, LintResult, Notice, RuleId, Severity } from './types';
 
 export interface LintOptions {
@@ -396,17 +396,24 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
   // A broken line can parse as a "function" named `if` or `while`: no call names a keyword.
   KEYWORDS.forEach((k) => changed.delete(k));
   const candidates = facts.functions.filter((f) => byBody.has(f.body) && !entries.has(f.name));
-  for (let grew = changed.size > 0; grew;) {
-    grew = false;
-    const re = mentions(changed);
-    for (let i = candidates.length - 1; i >= 0; i--) {
-      const f = candidates[i];
-      if (re.test(facts.text.slice(f.body.start, f.body.end))) {
-        changed.add(f.name);
-        candidates.splice(i, 1);
-        grew = true;
+  // Rounds: a body that names a changed name changes its function's meaning too. A name is
+  // looked for once, in the whole text (see nameIn), not in every body by a regex.
+  for (let names = [...changed]; names.length > 0 && candidates.length > 0;) {
+    const added: string[] = [];
+    for (const name of names) {
+      const at = occurrences(facts.text, name);
+      for (let i = candidates.length - 1; i >= 0; i--) {
+        const f = candidates[i];
+        if (nameIn(facts.text, name, at, f.body.start, f.body.end)) {
+          if (!changed.has(f.name)) {
+            changed.add(f.name);
+            added.push(f.name);
+          }
+          candidates.splice(i, 1);
+        }
       }
     }
+    names = added;
   }
   return new Map(candidates.map((f) => [f.body, byBody.get(f.body)!]));
 }

@@ -61,3 +61,57 @@ export class LineIndex {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Is the code unit at `i` of `text` a word character of a regex's `\b` ([A-Za-z0-9_])? */
+function isWordAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * Where `name` occurs in `text`, overlapping occurrences too, in order: for nameIn(), which then
+ * answers for any span of the text without scanning it.
+ */
+export function occurrences(text: string, name: string): number[] {
+  const at: number[] = [];
+  for (let i = text.indexOf(name); i >= 0 && name.length > 0; i = text.indexOf(name, i + 1)) {
+    at.push(i);
+  }
+  return at;
+}
+
+/**
+ * Does `text.slice(start, end)` contain `name` as a whole word, as `/\bname\b/` tested on that
+ * slice would say (`\b` is one of [A-Za-z0-9_] against another character or the slice's edge)?
+ * `at`: occurrences(text, name).
+ */
+export function nameIn(text: string, name: string, at: readonly number[], start: number, end: number): boolean {
+  if (name.length === 0) {
+    // `\b\b` holds wherever a word character meets a non-word one or the slice's edge.
+    for (let i = start; i < end; i++) {
+      if (isWordAt(text, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid] < start) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const word = (i: number): boolean => i >= start && i < end && isWordAt(text, i);
+  for (let k = lo; k < at.length && at[k] + name.length <= end; k++) {
+    const p = at[k];
+    const q = p + name.length;
+    if (word(p - 1) !== word(p) && word(q - 1) !== word(q)) {
+      return true;
+    }
+  }
+  return false;
+}
