@@ -1,12 +1,12 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { l10n } from '../l10n';
 import { CfgBuilder } from './cfg';
+import { DEFINE_WITH_CONTINUATIONS, directiveMatches } from './directives';
 import { deferBody, FileFacts, SCAN_TYPES } from './file';
 import { Flow, type FlowEvents, type FnInfo } from './flow';
 import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
 import { RULES } from './rules/index';
-import { DEFINE_WITH_CONTINUATIONS, directiveMatches } from './directives';
 import { disabledLines } from './suppress';
 import { skim } from './skim';
 import { type BlankedBodies, copyTree, field, named, visit, type SNode } from './syntax';

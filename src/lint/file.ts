@@ -1,7 +1,7 @@
 import { EXIT_CALLS } from './api';
 import { closeSplit, type CloseSplit } from './closeSplit';
-import type { LintLanguage } from './grammars';
 import { directiveMatches, WINSOCK_INCLUDE } from './directives';
+import type { LintLanguage } from './grammars';
 import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
 import { type DeferBody, field, isDeferred, markedBelow, markedIn, named, visit, type SNode } from './syntax';
