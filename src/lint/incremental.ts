@@ -188,20 +188,30 @@ function previousFunctions(cache: FlowCache): [number, SNode][] {
  * deferred bodies not copied yet are copied from the new tree from then on (see copyTreeReusing).
  */
 function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]): (type: string, start: number, end: number) => SNode | undefined {
-  const byStart = new Map<number, SNode>();
-  for (const c of old.node.children) {
-    byStart.set(c.start, c);
-  }
+  const tops = old.node.children;
+  // Their offsets in the previous text, read before the copy moves any node.
+  const starts = Int32Array.from(tops, (c) => c.start);
+  let next = 0;
   return (type, start, end) => {
     const shift = movedBy(start, end, change);
-    if (shift === undefined || changed.some((r) => r.startIndex <= end && start <= r.endIndex)) {
+    if (shift === undefined) {
       return undefined;
     }
-    const node = byStart.get(start - shift);
+    for (const r of changed) {
+      if (r.startIndex <= end && start <= r.endIndex) {
+        return undefined;
+      }
+    }
+    // Asked in document order, so an old node starting at `at` is at `next` or after it.
+    const at = start - shift;
+    while (next < starts.length && starts[next] < at) {
+      next++;
+    }
+    const node = next < starts.length && starts[next] === at ? tops[next] : undefined;
     if (!node || node.type !== type || node.end !== end - shift) {
       return undefined;
     }
-    byStart.delete(start - shift);
+    next++;
     if (shift !== 0) {
       shiftSpans(node, shift);
     }

@@ -32,8 +32,22 @@ const DROPPED_TOKENS: ReadonlySet<string> = new Set(['(', ')', ',', ';', '[', ']
   'if', 'else', 'while', 'for', 'do', 'return', 'break', 'continue', 'goto', 'switch', 'case', 'default', 'sizeof',
   'struct', 'union', 'enum', 'const', 'static', 'unsigned', 'signed', 'short', 'long', 'volatile', 'extern', 'inline']);
 
-/** Type names, field names, namedness and dropped punctuation per numeric id, read once per language. */
-interface Tables { types: string[]; fields: (string | null)[]; named: boolean[]; dropped: boolean[]; exact: boolean[] }
+/**
+ * Type names, field names, namedness and dropped punctuation per numeric id, read once per
+ * language; and, per set of type names a copy asks about (CopyOptions.mark, Transplant.types),
+ * whether each id is of one of them.
+ */
+interface Tables { types: string[]; fields: (string | null)[]; named: boolean[]; dropped: boolean[]; exact: boolean[]; of: WeakMap<ReadonlySet<string>, boolean[]> }
+
+/** By type id: is the type one of `types`? Made once per language and set. */
+function idsOf(t: Tables, types: ReadonlySet<string>): boolean[] {
+  let ids = t.of.get(types);
+  if (!ids) {
+    ids = t.types.map((type) => types.has(type));
+    t.of.set(types, ids);
+  }
+  return ids;
+}
 const tablesCache = new WeakMap<object, Tables>();
 
 function tablesFor(language: TsLanguage): Tables {
@@ -53,7 +67,7 @@ function tablesFor(language: TsLanguage): Tables {
     // Spans that are not their children's: a directive's closing newline and a string
     // content's leading characters are in no child.
     const exact = types.map((type) => type.startsWith('preproc_') || type === 'string_content');
-    t = { types, fields, named: namedFlags, dropped, exact };
+    t = { types, fields, named: namedFlags, dropped, exact, of: new WeakMap() };
     tablesCache.set(language, t);
   }
   return t;
@@ -346,8 +360,8 @@ const topRefs = new WeakMap<SNode, TopRef>();
 export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOptions = {}): CopiedTree {
   const { deadline = Infinity, defer, blanked, mark, transplant } = options;
   const tables = tablesFor(root.tree.language);
-  const marked = mark && tables.types.map((type) => mark.has(type));
-  const movable = transplant && tables.types.map((type) => transplant.types.has(type));
+  const marked = mark && idsOf(tables, mark);
+  const movable = transplant && idsOf(tables, transplant.types);
   const session: Session = { root, tables, deadline, alive: true, truncated: false, blanked, marked, transplant, movable, taken: 0, unlisted: false };
   const top = new CNode(root.type, '', true, undefined);
   top.start = root.startIndex;

@@ -22,9 +22,9 @@ export const missingReuseaddr: Rule = {
     }
     const message = l10n.t('No SO_REUSEADDR before bind(): after a restart, connections of the previous run still in TIME_WAIT (60 s on Linux) make bind() fail with EADDRINUSE. Set it on every run; on Linux a TIME_WAIT socket from a run without it blocks even a new socket that sets it.');
     for (const { fn, events } of ctx.analyzed) {
-      const late = new Set(events.reuseAfterBind.map((e) => e.variable));
       for (const m of events.missingReuse) {
-        if (late.has(m.variable) || !(events.listens.has(m.variable) || ctx.listened(fn, m.variable) || listenedElsewhere(ctx, fn, m.variable))) {
+        const late = events.reuseAfterBind.some((e) => e.variable === m.variable);
+        if (late || !(events.listens.has(m.variable) || ctx.listened(fn, m.variable) || listenedElsewhere(ctx, fn, m.variable))) {
           continue;
         }
         out.push(finding(ctx, missingReuseaddr, m.bind, message, [reuseFix(ctx, m.variable, m.bind, fn.body)], m.site,
