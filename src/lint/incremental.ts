@@ -52,8 +52,9 @@ export interface UpdateCounts { reused: number; transplanted: number; analyzed: 
 /**
  * Lints one document as it is edited (the editor's use): keeps the syntax tree, the copy the
  * analysis read and its per-function results; after an edit, re-parses incrementally, copies
- * only the top-level nodes the edit touched, and re-runs the path analysis only for functions
- * that changed or that name a changed function. The results equal lintText() on the same
+ * only the top-level nodes the edit touched (taking from the previous copy the functions inside
+ * them that the edit left alone, see transplant.ts), and re-runs the path analysis only for
+ * functions that changed or that name a changed function. The results equal lintText() on the same
  * tree; that is a fresh lint's tree too, except where tree-sitter recovers from a syntax error
  * differently when parsing incrementally.
  */
