@@ -80,6 +80,21 @@ export function occurrences(text: string, name: string): number[] {
   return at;
 }
 
+/** The index in `at` (offsets in ascending order) of the first offset at or after `start`. */
+export function firstAtOrAfter(at: readonly number[], start: number): number {
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid] < start) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 /**
  * Does `text.slice(start, end)` contain `name` as a whole word, as `/\bname\b/` tested on that
  * slice would say (`\b` is one of [A-Za-z0-9_] against another character or the slice's edge)?
@@ -95,18 +110,8 @@ export function nameIn(text: string, name: string, at: readonly number[], start:
     }
     return false;
   }
-  let lo = 0;
-  let hi = at.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (at[mid] < start) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
   const word = (i: number): boolean => i >= start && i < end && isWordAt(text, i);
-  for (let k = lo; k < at.length && at[k] + name.length <= end; k++) {
+  for (let k = firstAtOrAfter(at, start); k < at.length && at[k] + name.length <= end; k++) {
     const p = at[k];
     const q = p + name.length;
     if (word(p - 1) !== word(p) && word(q - 1) !== word(q)) {

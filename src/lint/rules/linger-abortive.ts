@@ -2,6 +2,7 @@ import { l10n } from '../../l10n';
 import { deleteStatement, statementOf } from '../fixes';
 import { finding, type Rule, type RuleContext } from '../rule';
 import { field, named, visit, type SNode } from '../syntax';
+import { firstAtOrAfter, occurrences } from '../text';
 import type { Finding, Fix } from '../types';
 import { constantText } from '../expr';
 
@@ -206,21 +207,9 @@ function enclosingFunction(n: SNode): SNode | undefined {
 
 /** Does `text` name `word` between two offsets? (One scan for all questions, then binary search.) */
 function mentionsOf(text: string, word: string): (start: number, end: number) => boolean {
-  const at: number[] = [];
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
-    at.push(i);
-  }
+  const at = occurrences(text, word);
   return (start, end) => {
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (at[mid] < start) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo < at.length && at[lo] + word.length <= end;
+    const k = firstAtOrAfter(at, start);
+    return k < at.length && at[k] + word.length <= end;
   };
 }
