@@ -124,7 +124,8 @@ export function verifyCursorExports(root: TsNode): boolean {
   return direct !== undefined;
 }
 
-function shape(n: SNode): string {
+/** Every node's type, field, span and missing flag, all the way down (deferred bodies read): to compare copies. */
+export function shape(n: SNode): string {
   return `${n.type}:${n.field}:${n.start}-${n.end}${n.missing ? '!' : ''}(${n.children.map(shape).join(' ')})`;
 }
 
@@ -394,8 +395,9 @@ export function copyTreeReusing(root: TsNode, reuse: ReuseTop, options: CopyOpti
       const taken = movable?.[typeId] ? take(session, typeId, 0, start, end, top) : undefined;
       if (taken) {
         kids.push(taken.node);
-        if (marked && taken.marks) {
-          markedNodes.set(taken.node, marked[typeId] ? [taken.node, ...taken.marks] : taken.marks.slice());
+        const list: SNode[] = [];
+        if (marked && listTaken(list, taken, marked[typeId])) {
+          markedNodes.set(taken.node, list);
         } else {
           markedNodes.delete(taken.node);
         }
@@ -551,18 +553,8 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
     const taken = !dropped && session.movable?.[typeId] ? take(session, typeId, fieldId, w.start(), w.end(), current) : undefined;
     if (taken) {
       buf.push(taken.node);
-      if (marks !== undefined) {
-        const known = taken.marks;
-        if (known) {
-          if (session.marked![typeId]) {
-            marks.push(taken.node);
-          }
-          for (let i = 0; i < known.length; i++) {
-            marks.push(known[i]);
-          }
-        } else {
-          session.unlisted = true;
-        }
+      if (marks !== undefined && !listTaken(marks, taken, session.marked![typeId])) {
+        session.unlisted = true;
       }
     } else if (dropped) {
       if (buf.length === base && current.start < 0) {
@@ -654,6 +646,23 @@ function take(session: Session, typeId: number, fieldId: number, start: number, 
     session.taken++;
   }
   return m;
+}
+
+/**
+ * Lists a taken subtree in its new top-level node's `list` of marked nodes: the node itself when
+ * `listed` (its type is marked) and the marked nodes below it; false when those are unknown.
+ */
+function listTaken(list: SNode[], taken: MovedSubtree, listed: boolean): boolean {
+  if (!taken.marks) {
+    return false;
+  }
+  if (listed) {
+    list.push(taken.node);
+  }
+  for (let i = 0; i < taken.marks.length; i++) {
+    list.push(taken.marks[i]);
+  }
+  return true;
 }
 
 /**

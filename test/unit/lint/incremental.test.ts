@@ -7,7 +7,7 @@ import { lintText } from '../../../src/lint/analyzer';
 import { languageFor, type LintLanguage } from '../../../src/lint/grammars';
 import { DocumentLinter, replacement } from '../../../src/lint/incremental';
 import { SCAN_TYPES } from '../../../src/lint/file';
-import { copyTree, markedIn, type SNode, visit } from '../../../src/lint/syntax';
+import { copyTree, markedIn, shape, type SNode, visit } from '../../../src/lint/syntax';
 import type { LintResult } from '../../../src/lint/types';
 import type * as TreeSitter from 'web-tree-sitter';
 import { grammars, projectRoot } from './helpers';
@@ -42,11 +42,6 @@ function lineEdit(text: string, r: () => number): { start: number; end: number; 
 }
 
 const comparable = (r: LintResult): string => JSON.stringify({ findings: r.findings, notices: r.notices });
-
-/** Every node's type, field, span and missing flag, all the way down (deferred bodies read). */
-function shape(n: SNode): string {
-  return `${n.type}:${n.field}:${n.start}-${n.end}${n.missing ? '!' : ''}(${n.children.map(shape).join(' ')})`;
-}
 
 /**
  * The linter's copy, made of nodes reused and moved from earlier copies and nodes copied anew,

@@ -7,7 +7,7 @@ import { lintText, realBodies, skimmedBodiesHold } from '../../../src/lint/analy
 import { deferBody } from '../../../src/lint/file';
 import { languageFor } from '../../../src/lint/grammars';
 import { skim } from '../../../src/lint/skim';
-import { copyTree, type SNode } from '../../../src/lint/syntax';
+import { copyTree, shape } from '../../../src/lint/syntax';
 import { grammars, projectRoot } from './helpers';
 
 const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
@@ -31,11 +31,6 @@ function skimmed(text: string): string[] {
   }
   assert.equal(restored, text, 'nothing else changed, and every offset is kept');
   return [...s.bodies].map(([start, end]) => text.slice(start, end));
-}
-
-/** Type, field, span and children of every node, deferred bodies read. */
-function shape(n: SNode): string {
-  return `${n.type}:${n.field}:${n.start}-${n.end}(${n.children.map(shape).join(' ')})`;
 }
 
 describe('skimming a one-shot parse (skim.ts)', () => {
