@@ -1,16 +1,18 @@
 // Lint benchmark: on one generated ~20,000-line C file of socket-handling code, compares
 // `cppcheck --enable=all --library=posix` with (a) our analysis in-process and warm, as the
-// editor runs it (parse + analysis), target >= 10x faster, and (b) our CLI end to end with its
-// cold start (`node dist/cli.js lint --format json FILE`), target >= 5x faster. Then the re-lint
-// latency after one-line edits of a 2,000-line file (incremental parse and analysis), target
-// p95 <= 10 ms. Every figure is printed as a ratio against its peer or target.
+// editor runs it when a document opens (DocumentLinter.update: parse + analysis), target >= 10x
+// faster, and (b) our CLI end to end with its cold start (`node dist/cli.js lint --format json
+// FILE`), target >= 5x faster. Then the re-lint latency after one-line edits of a 2,000-line
+// file, as the editor runs it (DocumentLinter.updateText: the change found by comparing texts,
+// incremental parse and analysis), target p95 <= 10 ms. Every figure is printed as a ratio
+// against its peer or target.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lintText } from '../src/lint/analyzer';
 import { Grammars } from '../src/lint/grammars';
-import { DocumentLinter, replacement } from '../src/lint/incremental';
+import { DocumentLinter } from '../src/lint/incremental';
 import { generateC, pickLine, rng } from './lintSource';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -133,7 +135,13 @@ async function main(): Promise<number> {
     const parser = grammars.parser('c');
     let findings = 0;
     for (let i = 0; i < WARM_UP; i++) {
-      findings = lintText(grammars, text, 'c', { timeoutMs: 60_000 }).findings.length;
+      const doc = new DocumentLinter(grammars, 'c', { timeoutMs: 60_000 });
+      findings = doc.update(text).findings.length;
+      doc.dispose();
+    }
+    if (findings !== lintText(grammars, text, 'c', { timeoutMs: 60_000 }).findings.length) {
+      console.log('the editor\'s linter and lintText disagree on the bench file');
+      return 1;
     }
 
     // cppcheck, our CLI and our in-process lint take turns: this machine's speed drifts over
@@ -160,11 +168,15 @@ async function main(): Promise<number> {
         let started = performance.now();
         parser.parse(fresh)?.delete();
         parse.push(performance.now() - started);
+        // The editor keeps what a document's lint made (tree, copy, per-function results) until
+        // the document closes: dropping it is not part of the time to diagnostics.
+        const doc = new DocumentLinter(grammars, 'c', { timeoutMs: 60_000 });
         const cpu = process.cpuUsage();
         started = performance.now();
-        const r = lintText(grammars, fresh, 'c', { timeoutMs: 60_000 });
+        const r = doc.update(fresh);
         warm.push(performance.now() - started);
         warmCpu.push(cpuSince(cpu));
+        doc.dispose();
         if (r.notices.some((n) => n.kind === 'timeout' || n.kind === 'unsupported')) {
           console.log(`in-process lint did not complete: ${JSON.stringify(r.notices)}`);
           return 1;
@@ -179,7 +191,7 @@ async function main(): Promise<number> {
     const parseMs = median(parse);
     const warmRatio = cppMs / warmMs;
     const warmCpuMs = median(warmCpu);
-    console.log(`(a) in-process warm lint (parse + analysis), ${WARM_PER_PAIR} after each of cppcheck's runs: median ${ms(warmMs)} wall, ${ms(warmCpuMs)} CPU, of ${warm.length}, ${findings} findings `
+    console.log(`(a) in-process warm lint of a document as it opens (parse + analysis), ${WARM_PER_PAIR} after each of cppcheck's runs: median ${ms(warmMs)} wall, ${ms(warmCpuMs)} CPU, of ${warm.length}, ${findings} findings `
       + `[parse alone ${ms(parseMs)}, analysis ~${ms(Math.max(0, warmMs - parseMs))}]`);
     console.log(`    cppcheck / ours = ${warmRatio.toFixed(2)}x wall (${(cppCpu / warmCpuMs).toFixed(1)}x CPU)   target >= 10x   ${verdict(warmRatio >= 10)}`);
 
@@ -218,11 +230,10 @@ async function main(): Promise<number> {
       for (let i = 0; i < EDITS / 2; i++) {
         const e = lineEdit(small, r);
         const next = small.slice(0, e.start) + e.inserted + small.slice(e.end);
-        for (const [to, change] of [[next, replacement(small, e.start, e.end, e.inserted)],
-          [small, replacement(next, e.start, e.start + e.inserted.length, small.slice(e.start, e.end))]] as const) {
+        for (const to of [next, small]) {
           const cpu = process.cpuUsage();
           const started = performance.now();
-          doc.update(to, change);
+          doc.updateText(to);
           latencies.push(performance.now() - started);
           cpus.push(cpuSince(cpu));
         }

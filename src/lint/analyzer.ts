@@ -18,22 +18,17 @@ export interface LintOptions {
   timeoutMs?: number;
   /** Per-rule severity overrides; 'off' drops the rule. */
   rules?: Partial<Record<string, Severity | 'off'>>;
-  /** A previous tree of this document, already edited with tree.edit() (incremental re-parse). */
-  oldTree?: Tree;
-  /** Keep the new tree (the caller then owns and deletes it). */
-  keepTree?: boolean;
   /**
-   * A one-shot lint (no tree given or kept) of a C/C++ text of at least this many characters:
-   * parse the function bodies that name no socket API as blank space, and each one from the
-   * real text only if the analysis reads it (see skim.ts). The command line sets SKIM_ABOVE.
+   * A C/C++ text of at least this many characters: parse the function bodies that name no
+   * socket API as blank space, and each one from the real text only if the analysis reads it
+   * (see skim.ts). The command line sets SKIM_ABOVE; the editor, which keeps the tree for the
+   * next edit, never skims.
    */
   skimAbove?: number;
 }
 
-export interface LintOutput extends LintResult { tree?: Tree }
-
 /** Lints one source text. Never throws: failures become notices. */
-export function lintText(grammars: Grammars, text: string, language: LintLanguage, options: LintOptions = {}): LintOutput {
+export function lintText(grammars: Grammars, text: string, language: LintLanguage, options: LintOptions = {}): LintResult {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 2_000;
   let deadline = started + timeoutMs;
@@ -43,8 +38,8 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     const parser = grammars.parser(language);
     const reached = { chars: 0 };
     const quiet = language === 'python' ? undefined : deferBody(text);
-    let skimmed = quiet && text.length >= (options.skimAbove ?? Infinity) && !options.oldTree && !options.keepTree ? skim(text, quiet) : undefined;
-    tree = parseInSlices(parser, skimmed?.text ?? text, options.oldTree ?? null, deadline, PARSE_SLICE_MS, reached);
+    let skimmed = quiet && text.length >= (options.skimAbove ?? Infinity) ? skim(text, quiet) : undefined;
+    tree = parseInSlices(parser, skimmed?.text ?? text, null, deadline, PARSE_SLICE_MS, reached);
     if (tree && skimmed && !skimmedBodiesHold(tree.rootNode, skimmed.bodies)) {
       // The scan took something else for a function body, or the parser was recovering from
       // broken code next to one: parse the real text after all.
@@ -54,53 +49,62 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     }
     if (!tree) {
       skimmed = undefined;
-      parser.reset();
-      // Too big to parse in time: analyze a prefix that parses quickly (partial results),
-      // within a further quarter of the bound, rather than nothing. The prefix is at most a
-      // quarter of what the whole bound parsed, so a loaded machine gets a shorter one.
-      const cut = prefixEnd(text, Math.min(PREFIX_CHARS, Math.max(PREFIX_MIN_CHARS, Math.floor(reached.chars / 4))));
-      deadline = Date.now() + timeoutMs / 4;
-      tree = cut < text.length ? parser.parse(text.slice(0, cut), null, { progressCallback: () => Date.now() > deadline }) : null;
-      if (!tree) {
-        parser.reset();
-        notices.push({ kind: 'timeout', message: l10n.t('Parsing took longer than {ms} ms; no results for this file.', { ms: timeoutMs }) });
+      const prefix = parsePrefix(parser, text, reached, timeoutMs, notices);
+      if (!prefix) {
         return { language, findings: [], notices };
       }
-      text = text.slice(0, cut);
-      notices.push({ kind: 'timeout', message: l10n.t('This file is too large to parse within {ms} ms; only its first {lines} lines were checked.', { ms: timeoutMs, lines: new LineIndex(text).lineCount }) });
-      options = { ...options, keepTree: false };
+      ({ tree, text } = prefix);
+      deadline = Date.now() + timeoutMs / 4;
     }
-    const root = tree.rootNode;
-    if (root.hasError) {
-      notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
-    }
-    // Python's module body is analyzed as a whole, so its tree is copied whole.
-    // A parse that used up the bound still leaves the copy and the analysis a quarter of it
-    // each: partial results rather than none.
     const bodies = skimmed && realBodies(parser, text, skimmed.bodies);
-    const copied = copyTree(root, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: quiet, blanked: bodies, mark: SCAN_TYPES });
-    let findings: Finding[];
     try {
-      findings = analyze(copied.node, text, language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, options);
+      return { language, findings: lintRoot(tree.rootNode, text, language, deadline, timeoutMs, notices, options, bodies), notices };
     } finally {
-      copied.detach();
       bodies?.dispose();
     }
-    if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
-      notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
-    }
-    const out: LintOutput = { language, findings, notices };
-    if (options.keepTree) {
-      out.tree = tree;
-      tree = null;
-    }
-    return out;
   } catch (error) {
-    notices.push({ kind: 'unsupported', message: l10n.t('The analyzer failed on this file: {error}', { error: error instanceof Error ? error.message : String(error) }) });
-    return { language, findings: [], notices };
+    return failed(language, notices, error);
   } finally {
     tree?.delete();
   }
+}
+
+/** Lints `text` from a tree parsed from it (its real text, not skimmed); the caller keeps the tree. Never throws. */
+export function lintTree(tree: Tree, text: string, language: LintLanguage, options: LintOptions = {}): LintResult {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const notices: Notice[] = [];
+  try {
+    return { language, findings: lintRoot(tree.rootNode, text, language, Date.now() + timeoutMs, timeoutMs, notices, options), notices };
+  } catch (error) {
+    return failed(language, notices, error);
+  }
+}
+
+/**
+ * The copy and the analysis of a parsed file, and the notices they give. A parse that used up
+ * the bound still leaves the copy and the analysis a quarter of it each: partial results rather
+ * than none. Python's module body is analyzed as a whole, so its tree is copied whole.
+ */
+function lintRoot(root: Node, text: string, language: LintLanguage, deadline: number, timeoutMs: number, notices: Notice[], options: LintOptions,
+  blanked?: BlankedBodies): Finding[] {
+  if (root.hasError) {
+    notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
+  }
+  const defer = language === 'python' ? undefined : deferBody(text);
+  const copied = copyTree(root, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer, blanked, mark: SCAN_TYPES });
+  try {
+    return analyze(copied.node, text, language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, options);
+  } finally {
+    copied.detach();
+    if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
+      notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
+    }
+  }
+}
+
+function failed(language: LintLanguage, notices: Notice[], error: unknown): LintResult {
+  notices.push({ kind: 'unsupported', message: l10n.t('The analyzer failed on this file: {error}', { error: error instanceof Error ? error.message : String(error) }) });
+  return { language, findings: [], notices };
 }
 
 /**
@@ -218,6 +222,28 @@ interface FileSummary {
   dying: ReadonlySet<string>;
   entries: ReadonlySet<string>;
   winsock: boolean;
+}
+
+/**
+ * After a parse of `text` ran out of time (`reached` tells how far it got): parses a prefix that
+ * parses quickly, within a further quarter of the bound, so that the file gets partial results
+ * rather than none. The prefix is at most a quarter of what the whole bound parsed, so a loaded
+ * machine gets a shorter one. Pushes the notice that says which; undefined when even the prefix
+ * did not parse in time.
+ */
+export function parsePrefix(parser: Parser, text: string, reached: { chars: number }, timeoutMs: number, notices: Notice[]): { tree: Tree; text: string } | undefined {
+  parser.reset();
+  const cut = prefixEnd(text, Math.min(PREFIX_CHARS, Math.max(PREFIX_MIN_CHARS, Math.floor(reached.chars / 4))));
+  const deadline = Date.now() + timeoutMs / 4;
+  const tree = cut < text.length ? parser.parse(text.slice(0, cut), null, { progressCallback: () => Date.now() > deadline }) : null;
+  if (!tree) {
+    parser.reset();
+    notices.push({ kind: 'timeout', message: l10n.t('Parsing took longer than {ms} ms; no results for this file.', { ms: timeoutMs }) });
+    return undefined;
+  }
+  const prefix = text.slice(0, cut);
+  notices.push({ kind: 'timeout', message: l10n.t('This file is too large to parse within {ms} ms; only its first {lines} lines were checked.', { ms: timeoutMs, lines: new LineIndex(prefix).lineCount }) });
+  return { tree, text: prefix };
 }
 
 /** How much of a file too large to parse in time is checked instead (UTF-16 code units), at most and at least. */

@@ -1,6 +1,6 @@
 import type * as TreeSitter from 'web-tree-sitter';
 import { l10n } from '../l10n';
-import { analyze, type FlowCache, type LintOptions } from './analyzer';
+import { analyze, type FlowCache, lintTree, type LintOptions, parseInSlices, parsePrefix } from './analyzer';
 import { deferBody, SCAN_TYPES } from './file';
 import type { Grammars, LintLanguage } from './grammars';
 import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
@@ -46,6 +46,39 @@ export function replacement(oldText: string, start: number, oldEnd: number, inse
   };
 }
 
+/**
+ * The one replacement that turns `before` into `after`: what lies between their common start
+ * and their common end. Undefined when the texts are equal. Several edits made between two
+ * updates (a multi-cursor edit, typing during the debounce) become one change around them all;
+ * the parse reuses what lies outside it.
+ */
+export function textChange(before: string, after: string): TextChange | undefined {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) {
+    start++;
+  }
+  if (start === before.length && start === after.length) {
+    return undefined;
+  }
+  let end = 0;
+  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) {
+    end++;
+  }
+  // Never split a surrogate pair: the change covers both halves of a character it touches.
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) {
+    start--;
+  }
+  if (end > 0 && start < before.length - end && isHighSurrogate(before.charCodeAt(before.length - end - 1))) {
+    end--;
+  }
+  return replacement(before, start, before.length - end, after.slice(start, after.length - end));
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 /** What one update reused: top-level nodes and moved functions; and how many functions it analyzed. */
 export interface UpdateCounts { reused: number; transplanted: number; analyzed: number }
 
@@ -80,12 +113,19 @@ export class DocumentLinter {
         previous.edit(new Edit(change!));
       }
       const parser = this.grammars.parser(this.language);
-      tree = parser.parse(text, previous ?? null, { progressCallback: () => Date.now() > deadline });
+      const reached = { chars: 0 };
+      tree = parseInSlices(parser, text, previous ?? null, deadline, undefined, reached);
       if (!tree) {
-        parser.reset();
+        // Too big to parse in time: a fresh lint of a prefix, as lintText does, and nothing
+        // kept for the next update, which then parses from scratch.
         this.reset();
-        notices.push({ kind: 'timeout', message: l10n.t('Parsing took longer than {ms} ms; no results for this file.', { ms: timeoutMs }) });
-        return { language: this.language, findings: [], notices };
+        const prefix = parsePrefix(parser, text, reached, timeoutMs, notices);
+        if (!prefix) {
+          return { language: this.language, findings: [], notices };
+        }
+        tree = prefix.tree;
+        const result = lintTree(tree, prefix.text, this.language, { ...this.options, timeoutMs: timeoutMs / 4 });
+        return { language: this.language, findings: result.findings, notices: [...notices, ...result.notices] };
       }
       const root = tree.rootNode;
       if (root.hasError) {
@@ -135,6 +175,15 @@ export class DocumentLinter {
     } finally {
       tree?.delete();
     }
+  }
+
+  /**
+   * Lints `text`, the document as it is now: what changed since the previous update is found by
+   * comparing the two texts (see textChange), so any number of edits in between count as one,
+   * and none (edits undone before the update, a re-run) as an empty one.
+   */
+  updateText(text: string): LintResult {
+    return this.update(text, this.tree ? textChange(this.text, text) ?? replacement(text, 0, 0, '') : undefined);
   }
 
   /** What the last update reused and redid (for tests and benchmarks). */

@@ -46,6 +46,50 @@ async function revert(doc: vscode.TextDocument): Promise<void> {
 
 const FIXTURES = ['echo_server.c', 'echo_server.py'];
 
+/** The first line at or after `from` whose text matches `re`. */
+function lineOf(doc: vscode.TextDocument, re: RegExp, from = 0): number {
+  for (let i = from; i < doc.lineCount; i++) {
+    if (re.test(doc.lineAt(i).text)) {
+      return i;
+    }
+  }
+  throw new Error(`no line matches ${re}`);
+}
+
+/** Our diagnostics for `uri` as [rule, line], in order. */
+function placed(uri: vscode.Uri): [string, number][] {
+  return ours(uri).map((d): [string, number] => [codeOf(d), d.range.start.line]).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+}
+
+/** All of our diagnostics for `uri`: rule, range, message. */
+function full(uri: vscode.Uri): string {
+  return JSON.stringify(ours(uri).map((d) => [codeOf(d), d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]).sort());
+}
+
+async function replace(doc: vscode.TextDocument, range: vscode.Range, text: string): Promise<boolean> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, range, text);
+  return vscode.workspace.applyEdit(edit);
+}
+
+/**
+ * Waits until the diagnostics of the edited `doc` equal those of an unsaved copy of its text,
+ * which the extension lints from scratch, and checks they stay so past a re-lint.
+ */
+async function sameAsFresh(doc: vscode.TextDocument): Promise<void> {
+  const copy = await vscode.workspace.openTextDocument({ language: doc.languageId, content: doc.getText() });
+  await vscode.window.showTextDocument(copy);
+  try {
+    await waitFor('the edited document\'s diagnostics to equal a fresh lint\'s', () => full(doc.uri) === full(copy.uri) && full(copy.uri) !== '[]');
+    await sleep(800);
+    assert.equal(full(doc.uri), full(copy.uri));
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showTextDocument(doc);
+  }
+}
+
+
 async function actionsFor(doc: vscode.TextDocument, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
   const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
     'vscode.executeCodeActionProvider', doc.uri, d.range, vscode.CodeActionKind.QuickFix.value);
@@ -172,6 +216,30 @@ describe('lint in the editor', function () {
     assert.equal(await vscode.workspace.applyEdit(disable.edit), true);
     assert.equal(doc.lineAt(line).text, `${indent}// socket-lifecycle-disable-next-line socket-leak`);
     await settlesTo(doc.uri, ['missing-reuseaddr']);
+  });
+
+  it('re-lints after edits as a fresh lint of the same text does: two changes in one edit, a brace deleted and put back', async () => {
+    const doc = await open('echo_server.c');
+    touched.push(doc);
+    await waitFor('C diagnostics', () => codes(doc.uri).length >= 2);
+    const bindLine = lineOf(doc, /if \(bind\(/);
+    const continueLine = lineOf(doc, /continue;/, lineOf(doc, /recv\(/));
+    // One edit event with two changes: lines added above everything, and the leak's close().
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), '// one\n// two\n');
+    edit.insert(doc.uri, new vscode.Position(continueLine, 0), '            close(client);\n');
+    assert.equal(await vscode.workspace.applyEdit(edit), true);
+    await waitFor('the leak fixed and the bind moved down', () => JSON.stringify(placed(doc.uri)) === JSON.stringify([['missing-reuseaddr', bindLine + 2]]));
+    await sameAsFresh(doc);
+
+    // A deleted brace makes the parser nest the rest of the function differently.
+    const braceLine = lineOf(doc, /^ {4}\}$/);
+    const brace = doc.lineAt(braceLine).rangeIncludingLineBreak;
+    assert.equal(await replace(doc, brace, ''), true);
+    await sameAsFresh(doc);
+    assert.equal(await replace(doc, new vscode.Range(brace.start, brace.start), '    }\n'), true);
+    await settlesTo(doc.uri, ['missing-reuseaddr']);
+    assert.deepEqual(placed(doc.uri), [['missing-reuseaddr', bindLine + 2]]);
   });
 
   it('lints an unsaved buffer with syntax errors: partial results, no crash', async () => {

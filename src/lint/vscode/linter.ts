@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { Tree } from 'web-tree-sitter';
 import type { Config } from '../../config';
-import { lintText, type LintOutput } from '../analyzer';
+import { lintText } from '../analyzer';
 import { Grammars, languageFor, type LintLanguage } from '../grammars';
-import type { Finding, Notice } from '../types';
+import { DocumentLinter as IncrementalLinter } from '../incremental';
+import type { Finding, LintResult, Notice } from '../types';
 import { findingKey, SOURCE, toDiagnostic } from './convert';
 
 /** Schemes whose documents we lint: files on disk and unsaved buffers, not diffs or output. */
@@ -12,8 +12,14 @@ const SCHEMES = new Set(['file', 'untitled', 'vscode-remote']);
 const EDITOR_TIMEOUT_MS = 2_000;
 
 interface DocState {
-  /** The tree of the last lint, edited along with the document since (for incremental parsing). */
-  tree?: Tree;
+  /**
+   * The document's analysis, kept between runs: its tree, the copy the rules read and the path
+   * analysis of each function. A run after an edit re-parses incrementally and analyzes again
+   * only the functions the edit may have changed (see ../incremental.ts).
+   */
+  session?: IncrementalLinter;
+  /** The language and rule settings the session was made for: another of either starts a new one. */
+  sessionKey?: string;
   timer?: ReturnType<typeof setTimeout>;
   /** Bumped on every scheduled or started run, so an older run never publishes over a newer one. */
   generation: number;
@@ -28,7 +34,7 @@ interface Published {
 
 /**
  * Lints documents and publishes the results: one diagnostic collection, the grammars loaded
- * once on first use, one parse tree per open document kept for incremental re-parsing.
+ * once on first use, one incremental analysis per open document.
  */
 export class DocumentLinter implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection(SOURCE);
@@ -63,34 +69,6 @@ export class DocumentLinter implements vscode.Disposable {
     }, delayMs);
   }
 
-  /** Keeps the stored tree in step with an edit, so the next parse reuses what did not change. */
-  applyEdits(e: vscode.TextDocumentChangeEvent): void {
-    const state = this.docs.get(e.document.uri.toString());
-    if (!state?.tree) {
-      return;
-    }
-    try {
-      for (const c of e.contentChanges) {
-        const lines = c.text.split('\n');
-        const last = lines[lines.length - 1];
-        state.tree.edit({
-          startIndex: c.rangeOffset,
-          oldEndIndex: c.rangeOffset + c.rangeLength,
-          newEndIndex: c.rangeOffset + c.text.length,
-          startPosition: { row: c.range.start.line, column: c.range.start.character },
-          oldEndPosition: { row: c.range.end.line, column: c.range.end.character },
-          newEndPosition: lines.length === 1
-            ? { row: c.range.start.line, column: c.range.start.character + last.length }
-            : { row: c.range.start.line + lines.length - 1, column: last.length },
-        } as Parameters<Tree['edit']>[0]);
-      }
-    } catch {
-      // A tree we cannot edit is only a lost optimization: parse from scratch next time.
-      state.tree.delete();
-      state.tree = undefined;
-    }
-  }
-
   /** Lints an open document now and publishes its diagnostics; returns the findings. */
   async lintDocument(doc: vscode.TextDocument): Promise<Finding[] | undefined> {
     const language = this.languageOf(doc);
@@ -104,11 +82,14 @@ export class DocumentLinter implements vscode.Disposable {
     if (!grammars || doc.isClosed || state.generation !== generation || this.docs.get(doc.uri.toString()) !== state) {
       return undefined;
     }
-    const result = lintText(grammars, doc.getText(), language, {
-      rules: this.config.value.lint.rules, timeoutMs: EDITOR_TIMEOUT_MS, oldTree: state.tree, keepTree: true,
-    });
-    state.tree?.delete();
-    state.tree = result.tree;
+    const rules = this.config.value.lint.rules;
+    const key = JSON.stringify([language, rules]);
+    if (!state.session || state.sessionKey !== key) {
+      state.session?.dispose();
+      state.session = new IncrementalLinter(grammars, language, { rules, timeoutMs: EDITOR_TIMEOUT_MS });
+      state.sessionKey = key;
+    }
+    const result = state.session.updateText(doc.getText());
     this.publish(doc.uri, doc.version, result);
     return result.findings;
   }
@@ -140,7 +121,7 @@ export class DocumentLinter implements vscode.Disposable {
     const state = this.docs.get(key);
     if (state) {
       clearTimeout(state.timer);
-      state.tree?.delete();
+      state.session?.dispose();
       this.docs.delete(key);
     }
     this.published.delete(key);
@@ -153,7 +134,7 @@ export class DocumentLinter implements vscode.Disposable {
     for (const state of this.docs.values()) {
       clearTimeout(state.timer);
       state.generation++;
-      state.tree?.delete();
+      state.session?.dispose();
     }
     this.docs.clear();
     this.published.clear();
@@ -161,7 +142,7 @@ export class DocumentLinter implements vscode.Disposable {
     this.collection.clear();
   }
 
-  private publish(uri: vscode.Uri, version: number | undefined, result: LintOutput): void {
+  private publish(uri: vscode.Uri, version: number | undefined, result: LintResult): void {
     const key = uri.toString();
     const findings = new Map<string, Finding>();
     for (const f of result.findings) {

@@ -33,7 +33,6 @@ export function registerLint(context: vscode.ExtensionContext, config: Config): 
     vscode.workspace.onDidOpenTextDocument((doc) => linter.schedule(doc, 0)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) {
-        linter.applyEdits(e);
         linter.schedule(e.document, config.value.lint.debounceMs);
       }
     }),

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { generateC, pickLine, rng } from '../../../bench/lintSource';
-import { lintText } from '../../../src/lint/analyzer';
+import { lintText, lintTree } from '../../../src/lint/analyzer';
 import { languageFor, type LintLanguage } from '../../../src/lint/grammars';
-import { DocumentLinter, replacement } from '../../../src/lint/incremental';
+import { DocumentLinter, replacement, textChange } from '../../../src/lint/incremental';
 import { SCAN_TYPES } from '../../../src/lint/file';
 import { copyTree, markedIn, shape, type SNode, visit } from '../../../src/lint/syntax';
 import type { LintResult } from '../../../src/lint/types';
@@ -77,24 +77,42 @@ function assertCopyExact(doc: DocumentLinter, what: string): void {
  * the same incremental parse (which it must equal), and against a fresh lint of the new text
  * (which it must equal whenever tree-sitter's incremental tree equals a fresh parse: with
  * syntax errors, its error recovery may differ). Returns how many fresh comparisons were made.
+ * With `upTo` above 1, each update gets 1 to `upTo` edits at once and only the new text, as the
+ * editor gives it (updateText finds the change).
  */
-async function check(name: string, text: string, language: LintLanguage, count: number, r: () => number): Promise<{ fresh: number; divergent: number }> {
+async function check(name: string, text: string, language: LintLanguage, count: number, r: () => number, upTo = 1): Promise<{ fresh: number; divergent: number }> {
   const g = await grammars();
   const doc = new DocumentLinter(g, language, { timeoutMs: 10_000 });
-  let reference = lintText(g, text, language, { timeoutMs: 10_000, keepTree: true });
+  const parser = g.parser(language);
+  let tree = parser.parse(text)!;
   let fresh = 0;
   let divergent = 0;
   try {
-    assert.equal(comparable(doc.update(text)), comparable(reference), `${name}: first lint`);
+    assert.equal(comparable(doc.update(text)), comparable(lintTree(tree, text, language, { timeoutMs: 10_000 })), `${name}: first lint`);
+    const socketFunctions = doc.lastCounts.analyzed;
+    let analyzed = 0;
+    let updates = 0;
     for (let i = 0; i < count; i++) {
-      const e = lineEdit(text, r);
-      const next = text.slice(0, e.start) + e.inserted + text.slice(e.end);
-      const change = replacement(text, e.start, e.end, e.inserted);
-      const incremental = doc.update(next, change);
-      const old = reference.tree!;
+      const edits = [];
+      let next = text;
+      for (let k = upTo > 1 ? 1 + Math.floor(r() * upTo) : 1; k > 0; k--) {
+        const e = lineEdit(next, r);
+        next = next.slice(0, e.start) + e.inserted + next.slice(e.end);
+        edits.push(e);
+      }
+      const e = edits.length === 1 ? edits[0] : edits;
+      const change = upTo > 1 ? textChange(text, next) : replacement(text, edits[0].start, edits[0].end, edits[0].inserted);
+      const incremental = upTo > 1 ? doc.updateText(next) : doc.update(next, change!);
+      if (!change) {
+        continue; // An edit undone by the next: the update linted the same text again.
+      }
+      analyzed += doc.lastCounts.analyzed;
+      updates++;
+      const old = tree;
       old.edit(new Edit(change));
-      reference = lintText(g, next, language, { timeoutMs: 10_000, oldTree: old, keepTree: true });
+      tree = parser.parse(next, old)!;
       old.delete();
+      const reference = lintTree(tree, next, language, { timeoutMs: 10_000 });
       const what = `${name} edit ${i}: ${JSON.stringify(e)}`;
       assert.equal(comparable(incremental), comparable(reference), what);
       assertCopyExact(doc, what);
@@ -109,8 +127,10 @@ async function check(name: string, text: string, language: LintLanguage, count: 
       }
       text = next;
     }
+    // Each update analyzed again only the functions its edits reached, not the whole file.
+    assert.ok(socketFunctions < 10 || analyzed < (socketFunctions * updates) / 2, `${name}: ${analyzed} functions analyzed in ${updates} updates of a file with ${socketFunctions}`);
   } finally {
-    reference.tree?.delete();
+    tree.delete();
     doc.dispose();
   }
   return { fresh, divergent };
@@ -137,6 +157,58 @@ describe('lint: incremental re-lint', () => {
     }
     console.log(`incremental: fixtures, ${fresh} edits also equal to a fresh parse's lint, ${divergent} where tree-sitter's incremental tree differs`);
     assert.ok(fresh > divergent);
+  });
+
+  it('given only the new text after up to three edits at once (as the editor gives it), equals a lint of the same text', async () => {
+    const { fresh, divergent } = await check('generated.c', generateC(1_200, 9), 'c', 25, rng(23), 3);
+    console.log(`incremental, several edits per update: ${fresh} also equal to a fresh parse's lint, ${divergent} where tree-sitter's incremental tree differs`);
+    assert.ok(fresh >= 10);
+  });
+});
+
+describe('lint: DocumentLinter.updateText', () => {
+  it('re-runs on the same text (edits undone before the update) reuse everything and analyze nothing', async () => {
+    const g = await grammars();
+    const text = generateC(600, 4);
+    const doc = new DocumentLinter(g, 'c', { timeoutMs: 10_000 });
+    try {
+      const first = doc.updateText(text);
+      assert.ok(first.findings.length > 0);
+      assert.equal(comparable(doc.updateText(text.slice(0, 10) + text.slice(10))), comparable(first));
+      assert.equal(doc.lastCounts.analyzed, 0);
+      assert.ok(doc.lastCounts.reused > 10, `reused ${doc.lastCounts.reused}`);
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
+describe('lint: textChange', () => {
+  it('finds the one replacement that turns a text into another, without splitting a character', () => {
+    const r = rng(5);
+    const alphabet = ['a', 'b', '\n', '{', '}', ' ', '\u00e9', '\ud83d\ude00', '\ud83d\ude01', '\ud83e\ude00'];
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    for (let i = 0; i < 5_000; i++) {
+      const before = word(Math.floor(r() * 12));
+      const after = r() < 0.1 ? before : word(Math.floor(r() * 12));
+      const c = textChange(before, after);
+      if (before === after) {
+        assert.equal(c, undefined);
+        continue;
+      }
+      assert.ok(c, `${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      const inserted = after.slice(c.startIndex, c.newEndIndex);
+      assert.equal(before.slice(0, c.startIndex) + inserted + before.slice(c.oldEndIndex), after);
+      assert.equal(after.length - c.newEndIndex, before.length - c.oldEndIndex, 'the same text follows the change in both');
+      assert.deepEqual(c, replacement(before, c.startIndex, c.oldEndIndex, inserted));
+      for (const at of [c.startIndex, c.oldEndIndex]) {
+        const code = before.charCodeAt(at);
+        assert.ok(!(code >= 0xdc00 && code <= 0xdfff), `the change starts or ends inside a character: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      }
+      // Nothing more could be left out: the change starts and ends where the texts differ.
+      const kept = c.startIndex + (before.length - c.oldEndIndex);
+      assert.ok(kept <= Math.min(before.length, after.length));
+    }
   });
 });
 
@@ -192,16 +264,20 @@ describe('lint: incremental re-lint after a structural edit', () => {
     const end = start + lines[at].length + 1;
     const next = text.slice(0, start) + text.slice(end);
     const doc = new DocumentLinter(g, 'c', { timeoutMs: 10_000 });
-    const reference = lintText(g, text, 'c', { timeoutMs: 10_000, keepTree: true });
+    const reference = g.parser('c').parse(text)!;
     try {
       doc.update(text);
       const socketFunctions = doc.lastCounts.analyzed;
       const change = replacement(text, start, end, '');
       const incremental = doc.update(next, change);
       const counts = doc.lastCounts;
-      reference.tree!.edit(new Edit(change));
-      const again = lintText(g, next, 'c', { timeoutMs: 10_000, oldTree: reference.tree });
-      assert.equal(comparable(incremental), comparable(again));
+      reference.edit(new Edit(change));
+      const again = g.parser('c').parse(next, reference)!;
+      try {
+        assert.equal(comparable(incremental), comparable(lintTree(again, next, 'c', { timeoutMs: 10_000 })));
+      } finally {
+        again.delete();
+      }
       assertCopyExact(doc, 'after the brace was deleted');
       doc.update(text, replacement(next, start, start, text.slice(start, end)));
       assert.ok(doc.lastCounts.transplanted >= 20, `only ${doc.lastCounts.transplanted} functions were moved back`);
@@ -210,7 +286,7 @@ describe('lint: incremental re-lint after a structural edit', () => {
       assert.ok(counts.transplanted >= 20, `only ${counts.transplanted} functions were moved`);
       assert.ok(counts.analyzed <= 5, `${counts.analyzed} functions were analyzed again`);
     } finally {
-      reference.tree?.delete();
+      reference.delete();
       doc.dispose();
     }
   });
