@@ -54,17 +54,11 @@ export function replacement(oldText: string, start: number, oldEnd: number, inse
  */
 export function textChange(before: string, after: string): TextChange | undefined {
   const shorter = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) {
-    start++;
-  }
+  let start = common(before, after, shorter, false);
   if (start === before.length && start === after.length) {
     return undefined;
   }
-  let end = 0;
-  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) {
-    end++;
-  }
+  let end = common(before, after, shorter - start, true);
   // Never split a surrogate pair: the change covers both halves of a character it touches.
   if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) {
     start--;
@@ -73,6 +67,28 @@ export function textChange(before: string, after: string): TextChange | undefine
     end--;
   }
   return replacement(before, start, before.length - end, after.slice(start, after.length - end));
+}
+
+/**
+ * How many code units `a` and `b` share at their start (at their end with `fromEnd`), at most
+ * `limit`. Equal blocks are skipped a kilobyte and then 32 units at a time: comparing two
+ * substrings is one memory comparison, where a loop over the units of a 50 KiB text took
+ * 0.3-0.5 ms of a 3 ms re-lint.
+ */
+function common(a: string, b: string, limit: number, fromEnd: boolean): number {
+  const same = (n: number, len: number): boolean => (fromEnd
+    ? a.slice(a.length - n - len, a.length - n) === b.slice(b.length - n - len, b.length - n)
+    : a.slice(n, n + len) === b.slice(n, n + len));
+  let n = 0;
+  for (const block of [1024, 32]) {
+    while (n + block <= limit && same(n, block)) {
+      n += block;
+    }
+  }
+  while (n < limit && (fromEnd ? a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n) : a.charCodeAt(n) === b.charCodeAt(n))) {
+    n++;
+  }
+  return n;
 }
 
 function isHighSurrogate(code: number): boolean {

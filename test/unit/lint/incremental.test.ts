@@ -189,8 +189,20 @@ describe('lint: textChange', () => {
     const alphabet = ['a', 'b', '\n', '{', '}', ' ', '\u00e9', '\ud83d\ude00', '\ud83d\ude01', '\ud83e\ude00'];
     const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
     for (let i = 0; i < 5_000; i++) {
-      const before = word(Math.floor(r() * 12));
-      const after = r() < 0.1 ? before : word(Math.floor(r() * 12));
+      let before: string;
+      let after: string;
+      if (i % 2 === 0) {
+        before = word(Math.floor(r() * 12));
+        after = r() < 0.1 ? before : word(Math.floor(r() * 12));
+      } else {
+        // Long texts that differ in one or two places: the comparison skips equal blocks.
+        before = word(Math.floor(r() * 4_000));
+        after = before;
+        for (let k = Math.floor(r() * 3); k > 0; k--) {
+          const at = Math.floor(r() * (after.length + 1));
+          after = after.slice(0, at) + word(Math.floor(r() * 3)) + after.slice(Math.min(after.length, at + Math.floor(r() * 3)));
+        }
+      }
       const c = textChange(before, after);
       if (before === after) {
         assert.equal(c, undefined);
@@ -205,9 +217,14 @@ describe('lint: textChange', () => {
         const code = before.charCodeAt(at);
         assert.ok(!(code >= 0xdc00 && code <= 0xdfff), `the change starts or ends inside a character: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
       }
-      // Nothing more could be left out: the change starts and ends where the texts differ.
-      const kept = c.startIndex + (before.length - c.oldEndIndex);
-      assert.ok(kept <= Math.min(before.length, after.length));
+      // Nothing more could be left out: the texts differ right after the common start (or one
+      // unit later, where the change took in the first half of a character), and so at the end.
+      const tail = before.length - c.oldEndIndex;
+      assert.ok(c.startIndex + tail <= Math.min(before.length, after.length));
+      assert.ok(before.slice(0, c.startIndex + 2) !== after.slice(0, c.startIndex + 2) || c.startIndex + 2 > Math.min(before.length, after.length) - tail,
+        `the change could start later: ${c.startIndex}`);
+      assert.ok(before.slice(before.length - tail - 2) !== after.slice(after.length - tail - 2) || c.startIndex + tail + 2 > Math.min(before.length, after.length),
+        `the change could end earlier: ${c.oldEndIndex}`);
     }
   });
 });
