@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lintText } from '../../../src/lint/analyzer';
 import { languageFor } from '../../../src/lint/grammars';
+import { DocumentLinter } from '../../../src/lint/incremental';
 import { grammars, projectRoot } from './helpers';
 
 const DIR = join(projectRoot(), 'test', 'fixtures', 'lint');
@@ -69,6 +70,62 @@ describe('lint fuzzing', () => {
     assert.ok(result.notices.some((n) => n.kind === 'timeout'), JSON.stringify(result.notices));
     if (expectFindings) {
       assert.ok(result.findings.length > 0, '5 MB file: no partial results');
+    }
+  });
+});
+
+describe('lint fuzzing of the editor\'s linter (one document edited again and again)', () => {
+  it('survives 1,500 successive mutations, equals a fresh lint where the trees agree, and gives a 5 MB document partial results', async () => {
+    const g = await grammars();
+    const seeds = readdirSync(DIR).filter((n) => languageFor(n)).map((n) => ({ text: readFileSync(join(DIR, n), 'utf8'), language: languageFor(n)! }));
+    const r = rng(7);
+    let compared = 0;
+    let slowest = 0;
+    for (let i = 0; i < 1_500;) {
+      const seed = seeds[Math.floor(r() * seeds.length)];
+      const doc = new DocumentLinter(g, seed.language, { timeoutMs: PER_FILE_MS });
+      try {
+        let text = seed.text;
+        doc.updateText(text);
+        // Each version is a mutation of the one before, as edits pile up in a document.
+        for (let k = 0; k < 30; k++, i++) {
+          text = text.length > 100_000 ? seed.text : mutate(text, r);
+          const started = Date.now();
+          const result = doc.updateText(text);
+          const ms = Date.now() - started;
+          slowest = Math.max(slowest, ms);
+          assert.ok(!result.notices.some((n) => n.kind === 'unsupported'), `update ${i}: ${JSON.stringify(result.notices)}`);
+          assert.ok(ms <= PER_FILE_MS * 2, `update ${i} took ${ms} ms`);
+          if (k % 5 === 4 && doc.syntaxTree) {
+            const fresh = g.parser(seed.language).parse(text)!;
+            const same = fresh.rootNode.toString() === doc.syntaxTree.rootNode.toString();
+            fresh.delete();
+            if (same) {
+              const expected = lintText(g, text, seed.language, { timeoutMs: PER_FILE_MS });
+              assert.equal(JSON.stringify(result), JSON.stringify(expected), `update ${i}: the re-lint differs from a fresh lint of the same text`);
+              compared++;
+            }
+          }
+        }
+      } finally {
+        doc.dispose();
+      }
+    }
+    const big = seeds[0].text.repeat(Math.ceil(5_000_000 / seeds[0].text.length));
+    const doc = new DocumentLinter(g, seeds[0].language, { timeoutMs: PER_FILE_MS });
+    try {
+      const started = Date.now();
+      const result = doc.updateText(big);
+      const ms = Date.now() - started;
+      console.log(`editor fuzz: 1,500 updates, slowest ${slowest} ms, ${compared} compared with a fresh lint; 5 MB document: ${ms} ms, ${result.findings.length} findings, notices ${result.notices.map((n) => n.kind).join(',')}`);
+      assert.ok(compared >= 100, `only ${compared} updates compared with a fresh lint`);
+      assert.ok(ms <= PER_FILE_MS * 3, `5 MB document took ${ms} ms`);
+      assert.ok(result.notices.some((n) => n.kind === 'timeout'), JSON.stringify(result.notices));
+      assert.ok(result.findings.length > 0, '5 MB document: no partial results');
+      // Nothing kept from a lint that could not parse the whole text: the next update starts over.
+      assert.equal(doc.syntaxTree, undefined);
+    } finally {
+      doc.dispose();
     }
   });
 });
