@@ -222,6 +222,8 @@ interface FileSummary {
   dying: ReadonlySet<string>;
   entries: ReadonlySet<string>;
   winsock: boolean;
+  /** Python: the socket modules' other names (`import socket as net`), one `alias=module` line each. */
+  aliases: string;
 }
 
 /**
@@ -353,6 +355,7 @@ function summarize(facts: FileFacts): FileSummary {
   return {
     names: new Set(facts.functions.map((f) => f.name)), defines: macroDefinitions(facts.text), exitMacros: new Set(facts.exitMacros),
     dying: new Set(facts.dying), entries: new Set(facts.threadEntries), winsock: facts.winsock,
+    aliases: [...facts.expr.aliases].map(([alias, module]) => `${alias}=${module}`).join('\n'),
   };
 }
 
@@ -387,7 +390,8 @@ function differ(a: ReadonlySet<string>, b: ReadonlySet<string>, into: Set<string
  * names, any of these; and the function did not become or stop being a thread entry.
  */
 function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byBody: Map<SNode, FlowEvents | null>): Map<SNode, FlowEvents | null> | undefined {
-  if (before.winsock !== now.winsock) {
+  // Both change what every call means (a Winsock file, `net.socket()` with `import socket as net`).
+  if (before.winsock !== now.winsock || before.aliases !== now.aliases) {
     return undefined;
   }
   const changed = new Set(facts.functions.filter((f) => !byBody.has(f.body)).map((f) => f.name));

@@ -269,6 +269,26 @@ describe('lint: incremental re-lint of a class (methods start from what the cons
   });
 });
 
+describe('lint: incremental re-lint of a Python file whose module aliases change', () => {
+  it('an edit of `import socket as net` reaches the functions that call net.socket()', async () => {
+    const g = await grammars();
+    const text = ['import socket as net', '', '', 'def serve(port):', '    s = net.socket(net.AF_INET, net.SOCK_STREAM)',
+      '    s.bind(("", port))', '    s.listen(5)', '    return s', ''].join('\n');
+    const doc = new DocumentLinter(g, 'python', { timeoutMs: 10_000 });
+    try {
+      assert.deepEqual(doc.updateText(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
+      // `net` no longer names the socket module: serve()'s body is unchanged, but not what it calls.
+      const next = text.replace('import socket as net', 'import socket as sk');
+      const incremental = doc.updateText(next);
+      assert.deepEqual(incremental.findings, []);
+      assert.equal(comparable(incremental), comparable(lintText(g, next, 'python', { timeoutMs: 10_000 })));
+      assert.deepEqual(doc.updateText(text).findings.map((f) => f.ruleId), ['missing-reuseaddr']);
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
 describe('lint: incremental re-lint after a structural edit', () => {
   it('deleting a closing brace nests the later functions, which keep their analysis', async () => {
     const g = await grammars();
