@@ -29,8 +29,10 @@ export interface Leave {
  * `loopExit`: this edge leaves the loop because its condition failed (not through break).
  * `exc`: an exception raised by the statement, into a handler (before its assignment happens).
  * `cases`: what a switch's value is on this edge (see SwitchCases).
+ * `raiseAt`: from a Python try into a handler, for an exception raised before the body's first
+ * statement took effect; that statement, when it is a simple one.
  */
-export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean; cases?: SwitchCases }
+export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean; cases?: SwitchCases; raiseAt?: SNode }
 
 /**
  * On an edge out of a switch into its cases: the switch's value equals `value` (a `case`), or
@@ -527,7 +529,9 @@ export class CfgBuilder {
     const inner: Ctx = { ...outer, handlers: [...handlers], handlerDepth: ctx.scopes.length };
     const entry = body ? this.stmt(body, elseEntry, inner) : elseEntry;
     const j = this.node('join');
-    j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h })));
+    const first = body && named(body)[0];
+    const raiseAt = first?.type === 'expression_statement' ? first : undefined;
+    j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h, raiseAt })));
     return j;
   }
 

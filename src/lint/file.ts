@@ -523,6 +523,45 @@ export class FileFacts implements FileContext {
     return result;
   }
 
+  closesOnRaise(name: string, index: number): boolean {
+    const f = this.python ? this.byName.get(name) : undefined;
+    const p = f?.params[index];
+    if (!f || !p) {
+      return false;
+    }
+    const x = this.expr;
+    // The first statement past a docstring must hold the rest: nothing runs outside it.
+    const stmts = named(f.body).filter((n) => n.type !== 'comment');
+    const first = stmts[0]?.type === 'expression_statement' && named(stmts[0])[0]?.type === 'string' ? stmts[1] : stmts[0];
+    if (!first) {
+      return false;
+    }
+    if (first.type === 'with_statement') {
+      // `with conn:` or `with closing(conn):` (not `with conn.makefile() as f:`).
+      const clause = first.children.find((c) => c.type === 'with_clause');
+      return !!clause && named(clause).some((item) => {
+        const value = x.unwrap(field(item, 'value') ?? named(item)[0]);
+        const inner = value && x.isCall(value) && /^(contextlib\.)?closing$/.test(x.calleeOf(value)) ? x.unwrap(x.args(value)[0]) : value;
+        return x.ident(inner) === p;
+      });
+    }
+    if (first.type !== 'try_statement') {
+      return false;
+    }
+    const fin = first.children.find((c) => c.type === 'finally_clause');
+    let closes = false;
+    visit(fin ?? first, (n) => {
+      if (!fin || closes) {
+        return false;
+      }
+      if (x.isCall(n) && x.baseName(x.calleeOf(n)) === 'close' && x.ident(x.receiver(n)) === p) {
+        closes = true;
+      }
+      return !closes;
+    });
+    return closes;
+  }
+
   private paramConsumed(f: FnInfo, p: string, depth: number): boolean {
     const x = this.expr;
     let found = false;

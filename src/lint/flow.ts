@@ -28,6 +28,11 @@ export interface FileContext {
   defines: ReadonlyMap<string, string>;
   /** Same-file function: does it consume (close/store) its parameter `index`? */
   consumes(name: string, index: number): boolean | undefined;
+  /**
+   * Python, same-file function: is its parameter `index` closed even when the function raises
+   * (its whole body runs under `try: ... finally: p.close()` or `with p:`)?
+   */
+  closesOnRaise?(name: string, index: number): boolean;
   /** Same-file function that closes its parameter `index` only on paths returning certain values (see CloseSplit). */
   closesOn?(name: string, index: number): CloseSplit | undefined;
   /** Same-file function: does it set SO_REUSEADDR on its parameter `index`? */
@@ -203,6 +208,9 @@ export class Flow {
     } else if (edge.cases && node.ast) {
       s = this.refineCases(s, node.ast, edge.cases);
     }
+    if (edge.raiseAt) {
+      s = this.closedWhenRaising(s, edge.raiseAt);
+    }
     if (edge.leave) {
       s = this.leave(s, edge.leave);
     }
@@ -211,6 +219,35 @@ export class Flow {
     } else if (edge.leave?.kind === 'break' && edge.leave.loop) {
       s = this.tagLoop(s, 'b', edge.leave.loop);
     }
+    return s;
+  }
+
+  /**
+   * An exception from a try body's first statement `stmt`, before it took effect, reaches a
+   * handler with the state before the try. Where that statement calls a same-file function that
+   * closes its socket argument even when it raises (see FileContext.closesOnRaise), the
+   * exception can only come from inside that function, after the socket was closed:
+   * `try: handle(conn)` with `def handle(conn): try: ... finally: conn.close()`.
+   */
+  private closedWhenRaising(s: State, stmt: SNode): State {
+    const x = this.x;
+    let call = x.unwrap(named(stmt)[0]);
+    if (call && (call.type === 'assignment' || call.type === 'augmented_assignment')) {
+      call = x.unwrap(field(call, 'right'));
+    }
+    if (call?.type === 'await') {
+      call = x.unwrap(named(call)[0]);
+    }
+    if (!call || !x.isCall(call) || x.receiver(call) || !this.file.closesOnRaise) {
+      return s;
+    }
+    const name = x.baseName(x.calleeOf(call));
+    x.args(call).forEach((a, i) => {
+      const v = x.ident(a);
+      if (this.tracked(v) && s.has(v) && this.open(s, v) && this.file.closesOnRaise!(name, i)) {
+        s = this.settle(s, v, 'H');
+      }
+    });
     return s;
   }
 
