@@ -49,6 +49,8 @@ type Acquired = { tcpServerCandidate: boolean };
 /** Per file: same-file functions that return a socket they obtained (wrappers, factories). */
 const wrapperMemo = new WeakMap<FileContext, Map<string, Acquired | null>>();
 /** Arguments of a socket() call that make it no TCP server (UDP, Unix domain, raw). */
+/** A condition that tells error kinds apart: EAGAIN and EINTR are no error to close on. */
+const ERROR_KINDS = /\b(errno|EAGAIN|EWOULDBLOCK|EINTR|WSAGetLastError|WSAEWOULDBLOCK)\b/;
 export const NON_TCP = /SOCK_DGRAM|AF_UNIX|AF_LOCAL|PF_UNIX|PF_LOCAL|SOCK_RAW|IPPROTO_UDP/;
 
 /**
@@ -734,7 +736,19 @@ export class Flow {
     if (pred(-1) !== truth && this.has(s, v, 'M')) {
       next = this.setAux(next, v, ['M']);
     }
+    if (pred(0) !== truth && this.has(s, v, 'Q') && (pred(-1) !== truth || this.errorKindsTested())) {
+      // Data was read on this branch (not EOF; not an error, or one the test told apart, such as
+      // EAGAIN): a later test that says otherwise cannot hold. `if (r <= 0) { close(fd);
+      // continue; }` then `if (r > 0) ...`; `if (r == 0 || (r < 0 && errno != EAGAIN))`.
+      next = this.setAux(next, v, ['Q']);
+    }
     return next;
+  }
+
+  /** Does the condition being evaluated tell error kinds apart (errno, EAGAIN)? */
+  private errorKindsTested(): boolean {
+    const ast = this.current.kind === 'cond' ? this.current.ast : undefined;
+    return !!ast && ERROR_KINDS.test(this.x.src(ast));
   }
 
   /**
@@ -889,7 +903,7 @@ export class Flow {
         if (ast.type === 'except_clause' || ast.type === 'catch_clause') {
           return s;
         }
-        if (node.kind === 'cond' && /\b(errno|EAGAIN|EWOULDBLOCK|EINTR|WSAGetLastError|WSAEWOULDBLOCK)\b/.test(this.x.src(ast))) {
+        if (node.kind === 'cond' && ERROR_KINDS.test(this.x.src(ast))) {
           // Telling error kinds apart (EAGAIN is not an error): the EOF handling is elsewhere.
           s = this.forgetEof(s);
         }
