@@ -29,8 +29,8 @@ export interface Leave {
  * `loopExit`: this edge leaves the loop because its condition failed (not through break).
  * `exc`: an exception raised by the statement, into a handler (before its assignment happens).
  * `cases`: what a switch's value is on this edge (see SwitchCases).
- * `raiseAt`: from a Python try into a handler, for an exception raised before the body's first
- * statement took effect; that statement, when it is a simple one.
+ * `raiseAt`: from a try into a handler, for an exception raised before the body's first statement
+ * took effect; that statement, when it is a simple one.
  */
 export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean; cases?: SwitchCases; raiseAt?: SNode }
 
@@ -506,8 +506,18 @@ export class CfgBuilder {
     const body = field(s, 'body');
     const inner: Ctx = { ...ctx, handlers, handlerDepth: ctx.scopes.length };
     const entry = body ? this.stmt(body, next, inner) : next;
+    return this.tryEntry(body, entry, handlers);
+  }
+
+  /**
+   * Where a try starts: into its body, or straight into a handler for an exception raised before
+   * the body's first statement took effect (that statement rides along on the edge, see Edge).
+   */
+  private tryEntry(body: SNode | undefined, entry: CfgNode, handlers: CfgNode[]): CfgNode {
+    const first = body && named(body).find((c) => c.type !== 'comment');
+    const raiseAt = first?.type === 'expression_statement' ? first : undefined;
     const j = this.node('join');
-    j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h })));
+    j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h, raiseAt })));
     return j;
   }
 
@@ -528,11 +538,7 @@ export class CfgBuilder {
     const body = field(s, 'body');
     const inner: Ctx = { ...outer, handlers: [...handlers], handlerDepth: ctx.scopes.length };
     const entry = body ? this.stmt(body, elseEntry, inner) : elseEntry;
-    const j = this.node('join');
-    const first = body && named(body)[0];
-    const raiseAt = first?.type === 'expression_statement' ? first : undefined;
-    j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h, raiseAt })));
-    return j;
+    return this.tryEntry(body, entry, handlers);
   }
 
   private withStmt(s: SNode, next: CfgNode, ctx: Ctx): CfgNode {

@@ -524,14 +524,17 @@ export class FileFacts implements FileContext {
   }
 
   closesOnRaise(name: string, index: number): boolean {
-    const f = this.python ? this.byName.get(name) : undefined;
+    const f = this.byName.get(name);
     const p = f?.params[index];
     if (!f || !p) {
       return false;
     }
     const x = this.expr;
-    // The first statement past a docstring must hold the rest: nothing runs outside it.
     const stmts = named(f.body).filter((n) => n.type !== 'comment');
+    if (!this.python) {
+      return this.closedInCatchAll(stmts, p);
+    }
+    // The first statement past a docstring must hold the rest: nothing runs outside it.
     const first = stmts[0]?.type === 'expression_statement' && named(stmts[0])[0]?.type === 'string' ? stmts[1] : stmts[0];
     if (!first) {
       return false;
@@ -560,6 +563,26 @@ export class FileFacts implements FileContext {
       return !closes;
     });
     return closes;
+  }
+
+  /**
+   * C++: `try { ... } catch (...) { close(p); ... }` first, then nothing but closing `p` and
+   * returning: whatever the body throws, `p` is closed on the way out.
+   */
+  private closedInCatchAll(stmts: SNode[], p: string): boolean {
+    const x = this.expr;
+    const closing = (n: SNode): boolean => {
+      const call = x.unwrap(named(n)[0]);
+      return n.type === 'expression_statement' && !!call && x.isCall(call) && /^(close|closesocket)$/.test(x.baseName(x.calleeOf(call)))
+        && x.ident(x.args(call)[0]) === p;
+    };
+    const [first, ...rest] = stmts;
+    if (first?.type !== 'try_statement' || !rest.every((n) => n.type === 'return_statement' || closing(n))) {
+      return false;
+    }
+    const all = first.children.find((c) => c.type === 'catch_clause' && x.src(field(c, 'parameters') ?? c).replace(/\s+/g, '') === '(...)');
+    const body = all && field(all, 'body');
+    return !!body && named(body).some(closing);
   }
 
   private paramConsumed(f: FnInfo, p: string, depth: number): boolean {

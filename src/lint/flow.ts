@@ -29,8 +29,9 @@ export interface FileContext {
   /** Same-file function: does it consume (close/store) its parameter `index`? */
   consumes(name: string, index: number): boolean | undefined;
   /**
-   * Python, same-file function: is its parameter `index` closed even when the function raises
-   * (its whole body runs under `try: ... finally: p.close()` or `with p:`)?
+   * Same-file function: is its parameter `index` closed even when the function raises? Its whole
+   * body runs under Python's `try: ... finally: p.close()` or `with p:`, or C++'s `try { ... }
+   * catch (...) { close(p); ... }`.
    */
   closesOnRaise?(name: string, index: number): boolean;
   /** Same-file function that closes its parameter `index` only on paths returning certain values (see CloseSplit). */
@@ -229,12 +230,13 @@ export class Flow {
    * handler with the state before the try. Where that statement calls a same-file function that
    * closes its socket argument even when it raises (see FileContext.closesOnRaise), the
    * exception can only come from inside that function, after the socket was closed:
-   * `try: handle(conn)` with `def handle(conn): try: ... finally: conn.close()`.
+   * `try: handle(conn)` with `def handle(conn): try: ... finally: conn.close()`, or C++'s
+   * `try { handle(c); }` with a `handle` that closes in `catch (...)`.
    */
   private closedWhenRaising(s: State, stmt: SNode): State {
     const x = this.x;
     let call = x.unwrap(named(stmt)[0]);
-    if (call && (call.type === 'assignment' || call.type === 'augmented_assignment')) {
+    if (call && (call.type === 'assignment' || call.type === 'augmented_assignment' || call.type === 'assignment_expression')) {
       call = x.unwrap(field(call, 'right'));
     }
     if (call?.type === 'await') {
