@@ -523,24 +523,26 @@ export class FileFacts implements FileContext {
     return result;
   }
 
+  /** See FileContext.closesOnRaise. */
   closesOnRaise(name: string, index: number): boolean {
     const f = this.byName.get(name);
     const p = f?.params[index];
     if (!f || !p) {
       return false;
     }
-    const x = this.expr;
     const stmts = named(f.body).filter((n) => n.type !== 'comment');
-    if (!this.python) {
-      return this.closedInCatchAll(stmts, p);
-    }
-    // The first statement past a docstring must hold the rest: nothing runs outside it.
+    return this.python ? this.closedInFinallyOrWith(stmts, p) : this.closedInCatchAll(stmts, p);
+  }
+
+  /**
+   * Python: the first statement past a docstring holds the rest of the body (nothing runs
+   * outside it) and closes `p` on the way out: `with p:`, `with closing(p):` (not
+   * `with p.makefile() as f:`), or `try: ... finally: p.close()`.
+   */
+  private closedInFinallyOrWith(stmts: SNode[], p: string): boolean {
+    const x = this.expr;
     const first = stmts[0]?.type === 'expression_statement' && named(stmts[0])[0]?.type === 'string' ? stmts[1] : stmts[0];
-    if (!first) {
-      return false;
-    }
-    if (first.type === 'with_statement') {
-      // `with conn:` or `with closing(conn):` (not `with conn.makefile() as f:`).
+    if (first?.type === 'with_statement') {
       const clause = first.children.find((c) => c.type === 'with_clause');
       return !!clause && named(clause).some((item) => {
         const value = x.unwrap(field(item, 'value') ?? named(item)[0]);
@@ -548,20 +550,16 @@ export class FileFacts implements FileContext {
         return x.ident(inner) === p;
       });
     }
-    if (first.type !== 'try_statement') {
-      return false;
-    }
-    const fin = first.children.find((c) => c.type === 'finally_clause');
+    const fin = first?.type === 'try_statement' ? first.children.find((c) => c.type === 'finally_clause') : undefined;
     let closes = false;
-    visit(fin ?? first, (n) => {
-      if (!fin || closes) {
-        return false;
-      }
-      if (x.isCall(n) && x.baseName(x.calleeOf(n)) === 'close' && x.ident(x.receiver(n)) === p) {
-        closes = true;
-      }
-      return !closes;
-    });
+    if (fin) {
+      visit(fin, (n) => {
+        if (x.isCall(n) && x.baseName(x.calleeOf(n)) === 'close' && x.ident(x.receiver(n)) === p) {
+          closes = true;
+        }
+        return !closes;
+      });
+    }
     return closes;
   }
 
