@@ -72,12 +72,20 @@ async function replace(doc: vscode.TextDocument, range: vscode.Range, text: stri
   return vscode.workspace.applyEdit(edit);
 }
 
+let freshCopies = 0;
+
 /**
  * Waits until the diagnostics of the edited `doc` equal those of an unsaved copy of its text,
  * which the extension lints from scratch, and checks they stay so past a re-lint.
  */
 async function sameAsFresh(doc: vscode.TextDocument): Promise<void> {
-  const copy = await vscode.workspace.openTextDocument({ language: doc.languageId, content: doc.getText() });
+  // A name of its own: VS Code gives a closed buffer's name (Untitled-1) to the next one, and the
+  // closed buffer's last diagnostics could then be taken for the new one's.
+  const name = vscode.Uri.from({ scheme: 'untitled', path: `/fresh-${++freshCopies}-${Date.now()}${doc.uri.path.slice(doc.uri.path.lastIndexOf('.'))}` });
+  const copy = await vscode.workspace.openTextDocument(name);
+  const fill = new vscode.WorkspaceEdit();
+  fill.insert(copy.uri, new vscode.Position(0, 0), doc.getText());
+  assert.equal(await vscode.workspace.applyEdit(fill), true);
   await vscode.window.showTextDocument(copy);
   try {
     await waitFor('the edited document\'s diagnostics to equal a fresh lint\'s', () => full(doc.uri) === full(copy.uri) && full(copy.uri) !== '[]');

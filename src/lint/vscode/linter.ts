@@ -20,6 +20,11 @@ interface DocState {
   session?: IncrementalLinter;
   /** The language and rule settings the session was made for: another of either starts a new one. */
   sessionKey?: string;
+  /**
+   * The document the session reads. An untitled buffer's name is given again once it is closed
+   * (`Untitled-1`), and the old buffer's last events may arrive after the new one opened.
+   */
+  doc?: vscode.TextDocument;
   timer?: ReturnType<typeof setTimeout>;
   /** Bumped on every scheduled or started run, so an older run never publishes over a newer one. */
   generation: number;
@@ -55,7 +60,8 @@ export class DocumentLinter implements vscode.Disposable {
 
   /** Lints `doc` after `delayMs`, replacing a run still waiting for the same document. */
   schedule(doc: vscode.TextDocument, delayMs: number): void {
-    if (!this.config.value.lint.enable || !this.languageOf(doc)) {
+    // A closed buffer's late events must not delay the document that has its name now.
+    if (!this.config.value.lint.enable || !this.languageOf(doc) || doc.isClosed || !vscode.workspace.textDocuments.includes(doc)) {
       return;
     }
     const state = this.state(doc.uri);
@@ -78,13 +84,16 @@ export class DocumentLinter implements vscode.Disposable {
     const state = this.state(doc.uri);
     const generation = ++state.generation;
     const grammars = await this.loadGrammars();
-    // While the grammars loaded the document may have closed, changed or been re-linted.
-    if (!grammars || doc.isClosed || state.generation !== generation || this.docs.get(doc.uri.toString()) !== state) {
+    // While the grammars loaded the document may have closed, changed or been re-linted, and
+    // another document may have taken its name.
+    if (!grammars || doc.isClosed || state.generation !== generation || this.docs.get(doc.uri.toString()) !== state
+      || !vscode.workspace.textDocuments.includes(doc)) {
       return undefined;
     }
     const rules = this.config.value.lint.rules;
     const key = JSON.stringify([language, rules]);
-    if (!state.session || state.sessionKey !== key) {
+    if (!state.session || state.sessionKey !== key || state.doc !== doc) {
+      state.doc = doc;
       state.session?.dispose();
       state.session = new IncrementalLinter(grammars, language, { rules, timeoutMs: EDITOR_TIMEOUT_MS });
       state.sessionKey = key;
@@ -113,6 +122,15 @@ export class DocumentLinter implements vscode.Disposable {
       return undefined;
     }
     return p.findings.get(findingKey(ruleId, range));
+  }
+
+  /** A document closed: forgets it, unless a newer document of the same name is open already. */
+  closed(doc: vscode.TextDocument): void {
+    const newer = this.docs.get(doc.uri.toString())?.doc;
+    if (newer && newer !== doc && !newer.isClosed) {
+      return;
+    }
+    this.forget(doc.uri);
   }
 
   /** Forgets a document: its diagnostics, its tree, a pending run. */

@@ -36,7 +36,7 @@ export function registerLint(context: vscode.ExtensionContext, config: Config): 
         linter.schedule(e.document, config.value.lint.debounceMs);
       }
     }),
-    vscode.workspace.onDidCloseTextDocument((doc) => linter.forget(doc.uri)),
+    vscode.workspace.onDidCloseTextDocument((doc) => linter.closed(doc)),
     config.onDidChange((settings) => {
       const now = JSON.stringify(settings.lint);
       if (now === lastLint) {
