@@ -69,12 +69,15 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   }
 }
 
-/** Lints `text` from a tree parsed from it (its real text, not skimmed); the caller keeps the tree. Never throws. */
-export function lintTree(tree: Tree, text: string, language: LintLanguage, options: LintOptions = {}): LintResult {
+/**
+ * Lints `text` from a tree parsed from it (its real text, not skimmed); the caller keeps the tree.
+ * `deadline` (Date.now() time) defaults to the bound from now; `notices` may hold some already.
+ * Never throws.
+ */
+export function lintTree(tree: Tree, text: string, language: LintLanguage, options: LintOptions = {}, deadline?: number, notices: Notice[] = []): LintResult {
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const notices: Notice[] = [];
   try {
-    return { language, findings: lintRoot(tree.rootNode, text, language, Date.now() + timeoutMs, timeoutMs, notices, options), notices };
+    return { language, findings: lintRoot(tree.rootNode, text, language, deadline ?? Date.now() + timeoutMs, timeoutMs, notices, options), notices };
   } catch (error) {
     return failed(language, notices, error);
   }
