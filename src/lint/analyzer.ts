@@ -2,14 +2,14 @@ import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { l10n } from '../l10n';
 import { CfgBuilder } from './cfg';
 import { DEFINE_WITH_CONTINUATIONS, directiveMatches } from './directives';
-import { deferBody, FileFacts, SCAN_TYPES } from './file';
+import { deferBodyIn, FileFacts, SCAN_TYPES } from './file';
 import { Flow, type FlowEvents, type FnInfo } from './flow';
 import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
 import { RULES } from './rules/index';
 import { disabledLines } from './suppress';
 import { skim } from './skim';
-import { type BlankedBodies, copyTree, field, named, visit, type SNode } from './syntax';
+import { type BlankedBodies, type CopiedTree, copyTree, field, named, visit, type SNode } from './syntax';
 import { LineIndex, nameIn, occurrences } from './text';
 import type { Finding, LintResult, Notice, RuleId, Severity } from './types';
 
@@ -37,7 +37,7 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
   try {
     const parser = grammars.parser(language);
     const reached = { chars: 0 };
-    const quiet = language === 'python' ? undefined : deferBody(text);
+    const quiet = deferBodyIn(language, text);
     let skimmed = quiet && text.length >= (options.skimAbove ?? Infinity) ? skim(text, quiet) : undefined;
     tree = parseInSlices(parser, skimmed?.text ?? text, null, deadline, PARSE_SLICE_MS, reached);
     if (tree && skimmed && !skimmedBodiesHold(tree.rootNode, skimmed.bodies)) {
@@ -86,26 +86,36 @@ export function lintTree(tree: Tree, text: string, language: LintLanguage, optio
 /**
  * The copy and the analysis of a parsed file, and the notices they give. A parse that used up
  * the bound still leaves the copy and the analysis a quarter of it each: partial results rather
- * than none. Python's module body is analyzed as a whole, so its tree is copied whole.
+ * than none.
  */
 function lintRoot(root: Node, text: string, language: LintLanguage, deadline: number, timeoutMs: number, notices: Notice[], options: LintOptions,
   blanked?: BlankedBodies): Finding[] {
-  if (root.hasError) {
-    notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
-  }
-  const defer = language === 'python' ? undefined : deferBody(text);
-  const copied = copyTree(root, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer, blanked, mark: SCAN_TYPES });
+  noteSyntaxErrors(root, notices);
+  const copied = copyTree(root, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: deferBodyIn(language, text), blanked, mark: SCAN_TYPES });
   try {
     return analyze(copied.node, text, language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, options);
   } finally {
     copied.detach();
-    if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
-      notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
-    }
+    notePartialCopy(copied, notices);
   }
 }
 
-function failed(language: LintLanguage, notices: Notice[], error: unknown): LintResult {
+/** The notice for a tree with syntax errors. */
+export function noteSyntaxErrors(root: Node, notices: Notice[]): void {
+  if (root.hasError) {
+    notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
+  }
+}
+
+/** The notice for a copy the time bound cut short, unless a timeout was noted already. */
+export function notePartialCopy(copied: CopiedTree, notices: Notice[]): void {
+  if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
+    notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
+  }
+}
+
+/** The result of a lint that threw: no findings, and a notice saying why. */
+export function failed(language: LintLanguage, notices: Notice[], error: unknown): LintResult {
   notices.push({ kind: 'unsupported', message: l10n.t('The analyzer failed on this file: {error}', { error: error instanceof Error ? error.message : String(error) }) });
   return { language, findings: [], notices };
 }

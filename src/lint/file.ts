@@ -85,6 +85,11 @@ export function deferBody(text: string): DeferBody {
   return (start, end) => !EAGER.test(text.slice(start, end));
 }
 
+/** deferBody for C and C++; Python's module body is analyzed as a whole, so its tree is copied whole. */
+export function deferBodyIn(language: LintLanguage, text: string): DeferBody | undefined {
+  return language === 'python' ? undefined : deferBody(text);
+}
+
 /** Everything known about one parsed file: functions, macros, thread entries, summaries. */
 export class FileFacts implements FileContext {
   readonly expr: Expr;

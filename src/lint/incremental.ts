@@ -1,7 +1,6 @@
 import type * as TreeSitter from 'web-tree-sitter';
-import { l10n } from '../l10n';
-import { analyze, type FlowCache, lintTree, type LintOptions, parseInSlices, parsePrefix } from './analyzer';
-import { deferBody, SCAN_TYPES } from './file';
+import { analyze, failed, type FlowCache, lintTree, type LintOptions, noteSyntaxErrors, notePartialCopy, parseInSlices, parsePrefix } from './analyzer';
+import { deferBodyIn, SCAN_TYPES } from './file';
 import type { Grammars, LintLanguage } from './grammars';
 import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
 import { functionTransplant, movedBy } from './transplant';
@@ -144,9 +143,7 @@ export class DocumentLinter {
         return lintTree(tree, prefix.text, this.language, this.options, Date.now() + timeoutMs / 4, notices);
       }
       const root = tree.rootNode;
-      if (root.hasError) {
-        notices.push({ kind: 'syntax', message: l10n.t('Parts of this file could not be parsed; results there may be incomplete.') });
-      }
+      noteSyntaxErrors(root, notices);
       const changed = previous && this.copy ? previous.getChangedRanges(tree) : undefined;
       const reuse = changed ? reuser(this.copy!, change!, changed) : undefined;
       let reused = 0;
@@ -161,16 +158,14 @@ export class DocumentLinter {
           reused++;
         }
         return old;
-      }, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: this.language === 'python' ? undefined : deferBody(text), mark: SCAN_TYPES, transplant });
+      }, { deadline: Math.max(deadline, Date.now() + timeoutMs / 4), defer: deferBodyIn(this.language, text), mark: SCAN_TYPES, transplant });
       if (!previous) {
         this.cache.byBody.clear();
         this.cache.summary = undefined;
       }
       const findings: Finding[] = analyze(copied.node, text, this.language, Math.max(deadline, Date.now() + timeoutMs / 4), notices, this.options, this.cache);
       this.counts = { reused, transplanted: copied.moved, analyzed: this.cache.analyzed ?? 0 };
-      if ((!copied.complete || copied.truncated()) && !notices.some((n) => n.kind === 'timeout')) {
-        notices.push({ kind: 'timeout', message: l10n.t('Analysis stopped at the time limit; results are partial.') });
-      }
+      notePartialCopy(copied, notices);
       if (!copied.complete) {
         // A partial copy must not be reused: start from scratch next time.
         copied.detach();
@@ -186,8 +181,7 @@ export class DocumentLinter {
       return { language: this.language, findings, notices };
     } catch (error) {
       this.reset();
-      notices.push({ kind: 'unsupported', message: l10n.t('The analyzer failed on this file: {error}', { error: error instanceof Error ? error.message : String(error) }) });
-      return { language: this.language, findings: [], notices };
+      return failed(this.language, notices, error);
     } finally {
       tree?.delete();
     }

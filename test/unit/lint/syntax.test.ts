@@ -6,7 +6,7 @@ import type * as TreeSitter from 'web-tree-sitter';
 import { generateC } from '../../../bench/lintSource';
 import { languageFor } from '../../../src/lint/grammars';
 import { parseInSlices } from '../../../src/lint/analyzer';
-import { deferBody, FileFacts, SCAN_TYPES } from '../../../src/lint/file';
+import { deferBodyIn, FileFacts, SCAN_TYPES } from '../../../src/lint/file';
 import { copyTree, markedIn, named, type SNode } from '../../../src/lint/syntax';
 import { grammars, projectRoot } from './helpers';
 
@@ -113,7 +113,7 @@ describe('nodes the copy lists for the file scan (CopyOptions.mark)', () => {
       const language = languageFor(name)!;
       const tree = g.parser(language).parse(text)!;
       try {
-        const defer = language === 'python' ? undefined : deferBody(text);
+        const defer = deferBodyIn(language, text);
         const listed = copyTree(tree.rootNode, { defer, mark: SCAN_TYPES });
         assert.ok(listed.node.children.some((top) => (markedIn(top)?.length ?? 0) > 0), `${name}: nothing listed`);
         const facts = (root: SNode): string => {
