@@ -75,7 +75,7 @@ describe('lint fuzzing', () => {
 });
 
 describe('lint fuzzing of the editor\'s linter (one document edited again and again)', () => {
-  it('survives 1,500 successive mutations, equals a fresh lint where the trees agree, and gives a 5 MB document partial results', async () => {
+  it('survives 1,500 successive mutations, equals a fresh lint where the trees agree, and gives a document too large to parse in time partial results', async () => {
     const g = await grammars();
     const seeds = readdirSync(DIR).filter((n) => languageFor(n)).map((n) => ({ text: readFileSync(join(DIR, n), 'utf8'), language: languageFor(n)! }));
     const r = rng(7);
@@ -111,17 +111,19 @@ describe('lint fuzzing of the editor\'s linter (one document edited again and ag
         doc.dispose();
       }
     }
-    const big = seeds[0].text.repeat(Math.ceil(5_000_000 / seeds[0].text.length));
+    // 20 MB: more than this machine parses within the bound even in its fast phases (5 MB
+    // sometimes parsed in time there), so the prefix is what gets checked.
+    const big = seeds[0].text.repeat(Math.ceil(20_000_000 / seeds[0].text.length));
     const doc = new DocumentLinter(g, seeds[0].language, { timeoutMs: PER_FILE_MS });
     try {
       const started = Date.now();
       const result = doc.updateText(big);
       const ms = Date.now() - started;
-      console.log(`editor fuzz: 1,500 updates, slowest ${slowest} ms, ${compared} compared with a fresh lint; 5 MB document: ${ms} ms, ${result.findings.length} findings, notices ${result.notices.map((n) => n.kind).join(',')}`);
+      console.log(`editor fuzz: 1,500 updates, slowest ${slowest} ms, ${compared} compared with a fresh lint; 20 MB document: ${ms} ms, ${result.findings.length} findings, notices ${result.notices.map((n) => n.kind).join(',')}`);
       assert.ok(compared >= 100, `only ${compared} updates compared with a fresh lint`);
-      assert.ok(ms <= PER_FILE_MS * 3, `5 MB document took ${ms} ms`);
+      assert.ok(ms <= PER_FILE_MS * 3, `20 MB document took ${ms} ms`);
       assert.equal(result.notices.filter((n) => n.kind === 'timeout').length, 1, JSON.stringify(result.notices));
-      assert.ok(result.findings.length > 0, '5 MB document: no partial results');
+      assert.ok(result.findings.length > 0, '20 MB document: no partial results');
       // Nothing kept from a lint that could not parse the whole text: the next update starts over.
       assert.equal(doc.syntaxTree, undefined);
     } finally {
