@@ -105,6 +105,7 @@ export class FileFacts implements FileContext {
   /** The file includes <winsock2.h> (anywhere, also under #ifdef _WIN32). */
   readonly winsock: boolean;
   private readonly consumeMemo = new Map<string, boolean>();
+  private readonly paramSocketMemo = new Map<string, boolean>();
   private readonly splitMemo = new Map<string, CloseSplit | undefined>();
   private readonly reuseMemo = new Map<string, boolean>();
   /** ctorSockets() by class name. */
@@ -528,6 +529,56 @@ export class FileFacts implements FileContext {
     return result;
   }
 
+  /**
+   * See FileContext.usedAsSocket: `v` is used as a socket in `fn` itself, or passed to a
+   * same-file function (a few calls deep) whose parameter is: `send_line(conn, ...)` with
+   * `def send_line(conn, text): conn.sendall(...)`. Not memoized on the function (FnInfo.socketUsed
+   * is): the answer depends on other functions' bodies, which an edit may change.
+   */
+  usedAsSocket(fn: FnInfo, v: string, depth = 0): boolean {
+    if (fn.socketUsed.has(v)) {
+      return true;
+    }
+    if (depth >= 3) {
+      return false;
+    }
+    const x = this.expr;
+    let found = false;
+    visit(fn.body, (n) => {
+      if (found) {
+        return false;
+      }
+      if (x.isCall(n)) {
+        const base = x.baseName(x.calleeOf(n));
+        const recv = x.receiver(n);
+        // A plain call, or a Python method called on self (whose first parameter is self).
+        const offset = !recv ? 0 : this.python && x.ident(recv) === 'self' ? 1 : -1;
+        if (offset >= 0 && this.byName.has(base)) {
+          x.args(n).forEach((a, i) => {
+            found ||= x.ident(a) === v && this.paramUsedAsSocket(base, i + offset, depth + 1);
+          });
+        }
+      }
+      return true;
+    });
+    return found;
+  }
+
+  /** Does same-file function `name` use its parameter `index` as a socket (see usedAsSocket)? */
+  private paramUsedAsSocket(name: string, index: number, depth: number): boolean {
+    const k = `${name}#${index}`;
+    let known = this.paramSocketMemo.get(k);
+    if (known === undefined) {
+      this.paramSocketMemo.set(k, false);
+      const f = this.byName.get(name);
+      const p = f?.params[index];
+      // A deferred body names no socket API (and reading it would copy it).
+      known = !!f && !!p && !isDeferred(f.body) && this.usedAsSocket(f, p, depth);
+      this.paramSocketMemo.set(k, known);
+    }
+    return known;
+  }
+
   /** See FileContext.closesOnRaise. */
   closesOnRaise(name: string, index: number): boolean {
     const f = this.byName.get(name);
@@ -627,6 +678,41 @@ export class FileFacts implements FileContext {
       return !found;
     });
     return found;
+  }
+
+  private socketTablesMemo: Set<string> | undefined;
+
+  /**
+   * Python: the containers this file puts objects in by name (`conns[fd] = conn`,
+   * `clients.append(conn)`, `sel.register(conn, ...)`), as their text without spaces. A
+   * `pop`/`remove`/`del` on any other container (`last_seen.pop(fd)`, whose values are times)
+   * drops no socket.
+   */
+  isSocketTable(container: string): boolean {
+    if (!this.socketTablesMemo) {
+      const x = this.expr;
+      const out = new Set<string>();
+      const key = (n: SNode | undefined): void => {
+        if (n) {
+          out.add(x.src(n).replace(/\s+/g, ''));
+        }
+      };
+      visit(this.root, (n) => {
+        if (n.type === 'assignment') {
+          const left = field(n, 'left');
+          const right = x.unwrap(field(n, 'right'));
+          if (left?.type === 'subscript' && right && x.ident(right)) {
+            key(field(left, 'value') ?? named(left)[0]);
+          }
+        } else if (x.isCall(n) && /^(append|add|insert|register|setdefault|appendleft|put)$/.test(x.baseName(x.calleeOf(n)))
+          && x.args(n).some((a) => x.ident(a) !== undefined)) {
+          key(x.receiver(n));
+        }
+        return true;
+      });
+      this.socketTablesMemo = out;
+    }
+    return this.socketTablesMemo.has(container);
   }
 
   /**

@@ -34,6 +34,10 @@ export interface FileContext {
    * catch (...) { close(p); ... }`.
    */
   closesOnRaise?(name: string, index: number): boolean;
+  /** Python: does the file put objects into `container` (text without spaces)? Only such a container's pop/remove/del drops a socket by key. */
+  isSocketTable?(container: string): boolean;
+  /** Is `v` used as a socket in `fn`, there or by a same-file function it is passed to (FnInfo.socketUsed covers only the first)? */
+  usedAsSocket?(fn: FnInfo, v: string): boolean;
   /** Same-file function that closes its parameter `index` only on paths returning certain values (see CloseSplit). */
   closesOn?(name: string, index: number): CloseSplit | undefined;
   /** Same-file function: does it set SO_REUSEADDR on its parameter `index`? */
@@ -279,6 +283,11 @@ export class Flow {
 
   // ---- state helpers -------------------------------------------------------------------
 
+  /** See FileContext.usedAsSocket. */
+  private usedAsSocket(v: string): boolean {
+    return this.file.usedAsSocket ? this.file.usedAsSocket(this.fn, v) : this.fn.socketUsed.has(v);
+  }
+
   private tracked(name: string | undefined): name is string {
     return !!name && (this.fn.locals.has(name) || this.fn.params.includes(name));
   }
@@ -426,10 +435,10 @@ export class Flow {
         }
         const fire = fires(v, t) && (t.kind === 'O' || t.kind === 'S' || t.kind === 'D');
         if (fire && !survives(v, t)) {
-          if (t.kind === 'O' && this.reporting && (t.alias !== 'param' || this.fn.socketUsed.has(t.id ?? v) || this.fn.socketUsed.has(v))) {
+          if (t.kind === 'O' && this.reporting && (t.alias !== 'param' || this.usedAsSocket(t.id ?? v) || this.usedAsSocket(v))) {
             // Lost after going round a loop unclosed: reported where it went round (`continue`).
             const at = t.via ?? t.carry?.leave.at ?? leave.at;
-            const kind = t.via ? 'goto' : t.carry ? t.carry.leave.kind : leave.kind;
+            const kind = t.via ? (t.via.type === 'break_statement' ? 'break' : 'goto') : t.carry ? t.carry.leave.kind : leave.kind;
             const sure = t.carry && !t.via ? t.carry.definite : (definite ??= definitelyOwned(vs));
             this.emit(`leak:${t.site?.start ?? v}:${t.id ?? ''}:${at.start}`,
               (e) => e.leaks.push({ variable: v, site: t.alias === 'param' ? undefined : t.site, at, definite: sure, kind }));
@@ -449,7 +458,11 @@ export class Flow {
           kept ??= tokensBefore(vs, k);
           continue;
         }
-        if (t.kind === 'O' && leave.kind === 'goto' && !t.via) {
+        // A socket still open when a goto jumps is reported there if it then leaks; so is one a
+        // break takes out of the loop it was obtained in, when nothing after the loop names it
+        // (its variable outlives the loop: Python, C89-style locals). Code after the loop that
+        // uses it (`break` on the first connection that works) is where it may leak instead.
+        if (t.kind === 'O' && !t.via && (leave.kind === 'goto' || (leave.kind === 'break' && inLoop(t.site) && !this.namedAfter(v, leave.loop!)))) {
           const u = { ...t, via: leave.at };
           (kept ??= tokensBefore(vs, k)).set(key(u), u);
           continue;
@@ -473,6 +486,12 @@ export class Flow {
       }
     }
     return next ?? s;
+  }
+
+  /** Does the function's text after `loop` name `v` (a word of it, comments and strings included)? */
+  private namedAfter(v: string, loop: SNode): boolean {
+    const rest = this.x.text.slice(loop.end, this.fn.body.end);
+    return new RegExp(`(^|[^\\w$])${escapeRegExp(v)}(?![\\w$])`).test(rest);
   }
 
   /**
@@ -1118,8 +1137,8 @@ export class Flow {
               const sub = this.x.unwrap(field(d, 'subscript'));
               // `del clients[conn]` or, keyed by descriptor number, `del clients[conn.fileno()]`
               const keyedByFd = sub && this.x.isCall(sub) && this.x.baseName(this.x.calleeOf(sub)) === 'fileno';
-              const v = keyedByFd ? this.x.ident(this.x.receiver(sub)) : this.x.ident(sub);
-              for (const h of holders.length > 0 ? holders : this.tracked(v) ? [v] : []) {
+              const v = this.keyed(keyedByFd ? this.x.ident(this.x.receiver(sub)) : this.x.ident(sub), s, field(d, 'value') ?? named(d)[0]);
+              for (const h of holders.length > 0 ? holders : v ? [v] : []) {
                 s = this.drop(s, h, this.stmt());
               }
             }
@@ -1235,6 +1254,51 @@ export class Flow {
       }
     }
     return s;
+  }
+
+  /**
+   * Python: the variable whose socket `del container[v]` or `container.pop(v)` removes. `v`
+   * itself when it holds a socket (or a slot of one); the socket whose number it is for
+   * `v = conn.fileno()`; undefined when `container` is no container this file fills and `v`
+   * holds no socket (`last_seen.pop(fd)`, a dict of times keyed by descriptor).
+   */
+  private keyed(v: string | undefined, s: State, container: SNode | undefined): string | undefined {
+    if (!this.tracked(v)) {
+      return undefined;
+    }
+    const held = s.get(v);
+    if (held && [...held.values()].some((t) => t.kind !== 'U')) {
+      return v;
+    }
+    const table = !container || !this.file.isSocketTable || this.file.isSocketTable(this.x.src(container).replace(/\s+/g, ''));
+    if (!table) {
+      return undefined;
+    }
+    const owner = this.filenoOf().get(v);
+    return owner && s.has(owner) ? owner : v;
+  }
+
+  private filenoMemo: Map<string, string> | undefined;
+
+  /** Python: locals assigned a socket's number in this function (`fd = conn.fileno()`), with that socket's variable. */
+  private filenoOf(): Map<string, string> {
+    if (!this.filenoMemo) {
+      const x = this.x;
+      const out = new Map<string, string>();
+      visit(this.fn.body, (n) => {
+        if (n.type === 'assignment') {
+          const lv = x.ident(field(n, 'left'));
+          const r = x.unwrap(field(n, 'right'));
+          const owner = r && x.isCall(r) && x.baseName(x.calleeOf(r)) === 'fileno' ? x.ident(x.receiver(r)) : undefined;
+          if (lv && owner && this.tracked(owner)) {
+            out.set(lv, owner);
+          }
+        }
+        return true;
+      });
+      this.filenoMemo = out;
+    }
+    return this.filenoMemo;
   }
 
   private drop(s: State, v: string, at: SNode): State {
@@ -1811,7 +1875,7 @@ export class Flow {
       if (u) {
         s = this.handOffFields(u, s);
       }
-      if (u && (u.type === 'tuple' || u.type === 'list' || u.type === 'initializer_list')) {
+      if (u && (u.type === 'tuple' || u.type === 'list' || u.type === 'initializer_list' || u.type === 'compound_literal_expression')) {
         s = this.handOffMentions(u, s);
       }
     }
@@ -1892,7 +1956,8 @@ export class Flow {
     }
     if (recv && (base === 'unregister' || base === 'remove' || base === 'discard' || base === 'pop')) {
       for (const a of args) {
-        const v = x.ident(a);
+        // A selector holds only what was registered; another container only if this file fills one.
+        const v = base === 'unregister' ? x.ident(a) : this.keyed(x.ident(a), s, recv);
         if (this.tracked(v) && !this.has(s, v, 'O')) {
           s = this.drop(s, v, this.stmt());
         }

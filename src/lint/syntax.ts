@@ -847,8 +847,13 @@ export function shiftSpans(node: SNode, delta: number): void {
   stack.push(node);
   while (stack.length > 0) {
     const n = stack.pop()!;
-    n.start += delta;
-    n.end += delta;
+    // A token copied without offsets (-1, see walkCopy) has none to move.
+    if (n.start >= 0) {
+      n.start += delta;
+    }
+    if (n.end >= 0) {
+      n.end += delta;
+    }
     if (n instanceof DNode && n.deferred) {
       continue; // not copied yet: it will be, at the new offsets (and reading it here would copy it)
     }
