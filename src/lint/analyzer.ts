@@ -41,8 +41,8 @@ export function lintText(grammars: Grammars, text: string, language: LintLanguag
     let skimmed = quiet && text.length >= (options.skimAbove ?? Infinity) ? skim(text, quiet) : undefined;
     tree = parseInSlices(parser, skimmed?.text ?? text, null, deadline, PARSE_SLICE_MS, reached);
     if (tree && skimmed && !skimmedBodiesHold(tree.rootNode, skimmed.bodies)) {
-      // The scan took something else for a function body, or the parser was recovering from
-      // broken code next to one: parse the real text after all.
+      // The scan took something else for a function body, or the file has broken code: parse
+      // the real text after all.
       tree.delete();
       skimmed = undefined;
       tree = parseInSlices(parser, text, null, deadline, PARSE_SLICE_MS, reached);
@@ -127,16 +127,18 @@ export function failed(language: LintLanguage, notices: Notice[], error: unknown
 export const SKIM_ABOVE = 64 * 1024;
 
 /**
- * Does every blanked span hold a function's body in the skimmed parse (see skim.ts), in a
- * function that parsed without errors between neighbours that did too? Where tree-sitter
- * recovers from broken code, what it makes of the surroundings can depend on the body's text.
+ * Is the skimmed parse free of syntax errors, with every blanked span a function's body (see
+ * skim.ts)? Where tree-sitter recovers from broken code, what it makes of the rest of the file
+ * can depend on any text, a blanked body's too: a missing bracket in one function, recovered from
+ * differently, hid the next function from a parse of the real text and not from the skimmed one.
  */
 export function skimmedBodiesHold(root: Node, bodies: ReadonlyMap<number, number>): boolean {
+  if (root.hasError) {
+    return false;
+  }
   for (const [start, end] of bodies) {
     const body = root.descendantForIndex(start, end);
-    const fn = body?.parent;
-    if (body?.type !== 'compound_statement' || body.startIndex !== start || body.endIndex !== end || fn?.type !== 'function_definition'
-      || fn.hasError || fn.previousSibling?.hasError || fn.nextSibling?.hasError) {
+    if (body?.type !== 'compound_statement' || body.startIndex !== start || body.endIndex !== end || body.parent?.type !== 'function_definition') {
       return false;
     }
   }

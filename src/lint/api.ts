@@ -40,6 +40,8 @@ export const C_BORROWING = new Set(['read', 'write', 'recv', 'send', 'recvfrom',
   'Connect', 'Bind', 'Listen', 'Setsockopt', 'Getsockopt', 'Shutdown', 'Inet_pton', 'Inet_ntop', 'Sock_ntop',
   // <algorithm> lookups only compare the value
   'std::remove', 'std::find', 'std::count', 'std::remove_if', 'std::find_if', 'std::any_of', 'std::binary_search']);
+/** C++ container member functions that only look a key up (`clients_.find(fd)`): the key is not stored. */
+export const C_LOOKUP_METHODS = new Set(['find', 'count', 'contains', 'at', 'lower_bound', 'upper_bound', 'equal_range']);
 /** Python calls/methods that never take ownership of a socket passed to them. */
 export const PY_BORROWING = new Set(['print', 'len', 'str', 'repr', 'format', 'isinstance', 'id', 'hash', 'type',
   'select.select', 'select', 'logging.info', 'logging.debug', 'logging.warning', 'logging.error', 'logging.exception',

@@ -1,4 +1,4 @@
-import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
+import { C_ACQUIRE, C_BORROWING, C_BYTE_SINKS, C_CLOSE, C_LOOKUP_METHODS, C_READ, C_THREAD_STARTERS, PY_BORROWING, PY_SOCKET_METHODS, UNP_ACQUIRE, UNP_WRAPPERS } from './api';
 import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
 import { type CloseSplit, compare, valuesOnBranch } from './closeSplit';
@@ -1093,7 +1093,16 @@ export class Flow {
               this.countUse(a, s);
             }
           }
-          return this.handOffMentions(value, s);
+          s = this.handOffMentions(value, s);
+          // `Socket s(::socket(...));` (an RAII object, or `UniqueFd fd{...}`): the object owns
+          // the new socket, but its bind() through `s.get()` still needs SO_REUSEADDR first.
+          const first = this.x.unwrap(named(value)[0]);
+          const acquired = first && this.x.isCall(first) ? this.acquisition(first) : undefined;
+          const name = this.x.ident(declName(decl, this.x) ?? decl);
+          if (acquired && this.tracked(name)) {
+            s = this.setAux(s, name, ['nr', 'ra', 'B'], acquired.tcpServerCandidate ? { kind: 'nr' } : undefined);
+          }
+          return s;
         }
         return this.assign(declName(decl, this.x) ?? decl, value, n, s);
       }
@@ -1614,7 +1623,7 @@ export class Flow {
         }
         return s;
       }
-      if (!C_BORROWING.has(base)) {
+      if (!C_BORROWING.has(base) && !C_LOOKUP_METHODS.has(base)) {
         return this.handOffArgs(args, this.forgetEof(s));
       }
       return s;
@@ -1893,6 +1902,11 @@ export class Flow {
     }
     if (u.type === 'identifier') {
       return this.x.src(u);
+    }
+    // The descriptor of an object that holds one: `s.get()`, `sock.fd()`, `conn->native_handle()`.
+    const f = this.x.isCall(u) && this.x.args(u).length === 0 ? field(u, 'function') : undefined;
+    if (f?.type === 'field_expression' && /^(get|fd|native_handle|handle|raw|sock|socket)$/.test(this.x.src(field(f, 'field') ?? f))) {
+      return this.reuseKey(field(f, 'argument'));
     }
     if (u.type === 'field_expression' || u.type === 'attribute' || u.type === 'qualified_identifier') {
       const text = this.x.src(u).replace(/\s+/g, '');

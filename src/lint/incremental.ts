@@ -3,7 +3,7 @@ import { analyze, failed, type FlowCache, lintTree, type LintOptions, noteSyntax
 import { deferBodyIn, SCAN_TYPES } from './file';
 import type { Grammars, LintLanguage } from './grammars';
 import { copyTreeReusing, type CopiedTree, shiftSpans, type SNode } from './syntax';
-import { functionTransplant, movedBy } from './transplant';
+import { errorSpans, functionTransplant, movedBy } from './transplant';
 import type { Finding, LintResult, Notice } from './types';
 
 // require(): see grammars.ts (esbuild must pick the package's CommonJS build).
@@ -145,7 +145,11 @@ export class DocumentLinter {
       const root = tree.rootNode;
       noteSyntaxErrors(root, notices);
       const changed = previous && this.copy ? previous.getChangedRanges(tree) : undefined;
-      const reuse = changed ? reuser(this.copy!, change!, changed) : undefined;
+      // Where either tree has a syntax error, the changed ranges can miss a change (tokens in an
+      // ERROR node lexed anew: `int` once a primitive_type, then an identifier): nothing
+      // there is reused. Read before the copy starts, as everything from the trees.
+      const errors = changed ? [...errorSpans(root), ...errorSpans(previous!.rootNode)] : [];
+      const reuse = changed ? reuser(this.copy!, change!, changed, errors) : undefined;
       let reused = 0;
       // Functions an edit left alone below a top level it changed (a deleted brace nests them).
       // The previous copy's functions by their offsets in the previous text (reused nodes move).
@@ -244,10 +248,11 @@ function previousFunctions(cache: FlowCache): [number, SNode][] {
 
 /**
  * Offers old top-level subtrees for new top-level nodes: same type, the same span once moved
- * by the edit, outside the edited text and outside every range whose structure changed. Their
- * deferred bodies not copied yet are copied from the new tree from then on (see copyTreeReusing).
+ * by the edit, outside the edited text, every range whose structure changed and every syntax
+ * error of either tree. Their deferred bodies not copied yet are copied from the new tree from
+ * then on (see copyTreeReusing).
  */
-function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]): (type: string, start: number, end: number) => SNode | undefined {
+function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[], errors: readonly number[]): (type: string, start: number, end: number) => SNode | undefined {
   const tops = old.node.children;
   // Their offsets in the previous text, read before the copy moves any node.
   const starts = Int32Array.from(tops, (c) => c.start);
@@ -259,6 +264,11 @@ function reuser(old: CopiedTree, change: TextChange, changed: TreeSitter.Range[]
     }
     for (const r of changed) {
       if (r.startIndex <= end && start <= r.endIndex) {
+        return undefined;
+      }
+    }
+    for (let i = 0; i < errors.length; i += 2) {
+      if (errors[i] <= end && start <= errors[i + 1]) {
         return undefined;
       }
     }

@@ -5,10 +5,10 @@
  * dying helper). On the bench's generated file a quarter of the text is such bodies, and most
  * of their parse is saved. Only a body the scan below is sure of is skimmed: its braces
  * balance, it holds no preprocessor line or raw string, and it opens right after a closing
- * parenthesis at the top level. The caller then checks that each skimmed span parsed as a
- * function body, in a function that parsed without errors between neighbours that did too
- * (see skimmedBodiesHold), and parses the real text otherwise. A skimmed parse never reads a
- * skimmed body's own errors, so its notice about broken code covers the rest of the file.
+ * parenthesis at the top level. The caller then checks that the skimmed parse has no syntax
+ * error and that each skimmed span parsed as a function body (see skimmedBodiesHold), and parses
+ * the real text otherwise. A skimmed parse never reads a skimmed body's own errors: the notice
+ * about broken code then does not come.
  * Only files from SKIM_ABOVE characters up are skimmed (analyzer.ts).
  */
 
@@ -29,6 +29,29 @@ const TOKEN = /\/\/(?:[^\n\\]|\\[\s\S])*|\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|"(?:[^"
 
 /** What precedes a function body: the parameter list's `)`, then nothing or C++ qualifiers. */
 const BEFORE_BODY = /\)\s*(?:(?:const|noexcept|override|final)\s*)*$/;
+
+/** Comments, strings and character literals, whose brackets do not count. */
+const NOT_CODE = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|"(?:[^"\\\n]|\\[\s\S])*"?|'(?:[^'\\\n]|\\[\s\S])*'?/g;
+
+/**
+ * Do a body's parentheses and square brackets pair up? A body broken inside (`clients[ != from)`)
+ * is parsed, not blanked: tree-sitter's recovery from it can reach the functions after it.
+ */
+function bracketsBalance(body: string): boolean {
+  const code = body.replace(NOT_CODE, '');
+  const open: number[] = [];
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 0x28 /* ( */ || c === 0x5b /* [ */) {
+      open.push(c);
+    } else if (c === 0x29 /* ) */ || c === 0x5d /* ] */) {
+      if (open.pop() !== (c === 0x29 ? 0x28 : 0x5b)) {
+        return false;
+      }
+    }
+  }
+  return open.length === 0;
+}
 
 /**
  * The text with every skimmable body blanked, or undefined when there is none. `quiet` says
@@ -59,7 +82,7 @@ export function skim(text: string, quiet: (start: number, end: number) => boolea
         return undefined; // unbalanced: not a file this scan understands
       }
       depth--;
-      if (depth === 0 && bodyStart >= 0 && !unsure && quiet(bodyStart, at + 1)) {
+      if (depth === 0 && bodyStart >= 0 && !unsure && quiet(bodyStart, at + 1) && bracketsBalance(text.slice(bodyStart, at + 1))) {
         bodies.set(bodyStart, at + 1);
       }
     } else if (depth > 0 && c !== 0x2f /* / */ && c !== 0x22 /* " */ && c !== 0x27 /* ' */) {

@@ -75,7 +75,7 @@ export function functionTransplant(root: TsNode, previous: readonly [number, SNo
  * The spans of the ERROR and MISSING nodes of a tree, as [start, end] pairs; below an ERROR node
  * it does not look. Only subtrees that have an error are opened, a few calls into wasm.
  */
-function errorSpans(root: TsNode): number[] {
+export function errorSpans(root: TsNode): number[] {
   const out: number[] = [];
   if (!root.hasError) {
     return out;
