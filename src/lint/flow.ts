@@ -1232,6 +1232,12 @@ export class Flow {
     if (this.file.python || !this.reporting) {
       return;
     }
+    // `total += read(fd, buf, len)`: the call's own result, unchecked.
+    const call = this.x.unwrap(n);
+    if (call && this.x.isCall(call) && !this.x.receiver(call) && C_READ.has(this.x.baseName(this.x.calleeOf(call)))) {
+      this.emit(`read:${call.start}`, (e) => e.readAsData.push({ site: call, use: n }));
+      return;
+    }
     const v = n.type === 'type_identifier' ? this.x.src(n) : this.x.ident(n);
     if (!v) {
       return;

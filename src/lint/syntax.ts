@@ -265,8 +265,8 @@ export interface CopyOptions {
  */
 export interface Transplant {
   types: ReadonlySet<string>;
-  /** The old subtree standing for the new node, or undefined when there is none. */
-  offer(type: string, field: string, start: number, end: number): MovedSubtree | undefined;
+  /** The old subtree standing for the new node (under a parent of `parentType`), or undefined when there is none. */
+  offer(type: string, field: string, start: number, end: number, parentType: string): MovedSubtree | undefined;
 }
 
 /**
@@ -637,7 +637,7 @@ function walkCopy(session: Session, w: Walk, top: CNode | DNode, defer: DeferBod
  */
 function take(session: Session, typeId: number, fieldId: number, start: number, end: number, parent: SNode): MovedSubtree | undefined {
   const t = session.tables;
-  const m = session.transplant!.offer(t.types[typeId], t.fields[fieldId] ?? '', start, end);
+  const m = session.transplant!.offer(t.types[typeId], t.fields[fieldId] ?? '', start, end, parent.type);
   if (m) {
     if (m.shift !== 0) {
       shiftSpans(m.node, m.shift);

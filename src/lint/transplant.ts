@@ -30,8 +30,9 @@ const FUNCTIONS: ReadonlySet<string> = new Set(['function_definition']);
  * Deleting one closing brace makes tree-sitter nest every later function inside the broken one:
  * the top level changes from there on, but each later function parses as before. A function is
  * offered when it lies wholly before or after the edit (so its text is the same), its type,
- * field, column and span (moved by the edit) are the same, and neither its old copy nor its new
- * parse has a syntax error: the same text, parsed without error, gives the same subtree
+ * field, column and span (moved by the edit) are the same, it is a C++ class member in both
+ * trees or in neither, and neither its old copy nor its new parse has a syntax error: the
+ * same text in the same context, parsed without error, gives the same subtree
  * (incremental.test.ts checks every re-lint's copy against a full copy). A function whose old
  * copy still has a body to copy from the old tree is not offered.
  *
@@ -43,7 +44,7 @@ export function functionTransplant(root: TsNode, previous: readonly [number, SNo
   const errors = errorSpans(root);
   return {
     types: FUNCTIONS,
-    offer(type, field, start, end) {
+    offer(type, field, start, end, parentType) {
       const shift = movedBy(start, end, edit);
       if (shift === undefined) {
         return undefined;
@@ -52,8 +53,11 @@ export function functionTransplant(root: TsNode, previous: readonly [number, SNo
       const old = byStart.get(start - shift);
       // old.start: not a function some reused node moved already.
       // Its text is the same: the span lies wholly before or after the edit.
+      // A C++ class body names its methods with field_identifier, anywhere else identifier: a
+      // method and a function of the same text (`class Fd {` broken by an edit) parse apart.
       if (!old || old.start !== start - shift || old.end !== end - shift || old.type !== type || old.field !== field
-        || columnOf(oldText, old.start) !== columnOf(text, start)) {
+        || columnOf(oldText, old.start) !== columnOf(text, start)
+        || (old.parent?.type === 'field_declaration_list') !== (parentType === 'field_declaration_list')) {
         return undefined;
       }
       for (let i = 0; i < errors.length; i += 2) {
