@@ -239,6 +239,8 @@ interface FileSummary {
   winsock: boolean;
   /** Python: the socket modules' other names (`import socket as net`), one `alias=module` line each. */
   aliases: string;
+  /** Python: the containers the file fills (see FileFacts.socketTables), one per line. */
+  tables: string;
 }
 
 /**
@@ -371,6 +373,7 @@ function summarize(facts: FileFacts): FileSummary {
     names: new Set(facts.functions.map((f) => f.name)), defines: macroDefinitions(facts.text), exitMacros: new Set(facts.exitMacros),
     dying: new Set(facts.dying), entries: new Set(facts.threadEntries), winsock: facts.winsock,
     aliases: [...facts.expr.aliases].map(([alias, module]) => `${alias}=${module}`).join('\n'),
+    tables: facts.python ? [...facts.socketTables].sort().join('\n') : '',
   };
 }
 
@@ -405,8 +408,9 @@ function differ(a: ReadonlySet<string>, b: ReadonlySet<string>, into: Set<string
  * names, any of these; and the function did not become or stop being a thread entry.
  */
 function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byBody: Map<SNode, FlowEvents | null>): Map<SNode, FlowEvents | null> | undefined {
-  // Both change what every call means (a Winsock file, `net.socket()` with `import socket as net`).
-  if (before.winsock !== now.winsock || before.aliases !== now.aliases) {
+  // Each changes what calls anywhere mean (a Winsock file, `net.socket()` with `import socket as
+  // net`, `conns.pop(fd)` once `conns[fd] = conn` is written somewhere).
+  if (before.winsock !== now.winsock || before.aliases !== now.aliases || before.tables !== now.tables) {
     return undefined;
   }
   const changed = new Set(facts.functions.filter((f) => !byBody.has(f.body)).map((f) => f.name));

@@ -689,6 +689,11 @@ export class FileFacts implements FileContext {
    * drops no socket.
    */
   isSocketTable(container: string): boolean {
+    return this.socketTables.has(container);
+  }
+
+  /** See isSocketTable. */
+  get socketTables(): ReadonlySet<string> {
     if (!this.socketTablesMemo) {
       const x = this.expr;
       const out = new Set<string>();
@@ -712,7 +717,7 @@ export class FileFacts implements FileContext {
       });
       this.socketTablesMemo = out;
     }
-    return this.socketTablesMemo.has(container);
+    return this.socketTablesMemo;
   }
 
   /**

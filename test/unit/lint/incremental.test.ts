@@ -294,6 +294,29 @@ describe('lint: incremental re-lint of a Python file whose module aliases change
   });
 });
 
+describe('lint: incremental re-lint of a Python file whose socket tables change', () => {
+  it('an edit that stops putting sockets in a dict reaches the method that deletes from it', async () => {
+    const g = await grammars();
+    const text = ['import socket', '', '', 'class Hub:', '    def __init__(self):', '        self.conns = {}', '',
+      '    def add(self, conn):', '        self.conns[conn.fileno()] = conn', '',
+      '    def on_data(self, conn):', '        fd = conn.fileno()', '        data = conn.recv(1024)', '        if not data:',
+      '            del self.conns[fd]', '            return', '        conn.sendall(data)', ''].join('\n');
+    const doc = new DocumentLinter(g, 'python', { timeoutMs: 10_000 });
+    try {
+      // The del drops the last reference to conn, a socket the dict held: a leak.
+      assert.deepEqual(doc.updateText(text).findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`), ['socket-leak:15']);
+      // The dict now holds flags: on_data() is unchanged, but its del drops no socket.
+      const next = text.replace('self.conns[conn.fileno()] = conn', 'self.conns[conn.fileno()] = 1');
+      const incremental = doc.updateText(next);
+      assert.deepEqual(incremental.findings, []);
+      assert.equal(comparable(incremental), comparable(lintText(g, next, 'python', { timeoutMs: 10_000 })));
+      assert.deepEqual(doc.updateText(text).findings.map((f) => `${f.ruleId}:${f.range.start.line + 1}`), ['socket-leak:15']);
+    } finally {
+      doc.dispose();
+    }
+  });
+});
+
 describe('lint: incremental re-lint after a structural edit', () => {
   it('deleting a closing brace nests the later functions, which keep their analysis', async () => {
     const g = await grammars();
