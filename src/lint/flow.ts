@@ -1211,11 +1211,11 @@ export class Flow {
    * a field of it) is dropped, and so is the slot's field used directly as a socket
    * (`recv(it->fd, ...)`, then `it = conns.erase(it)`).
    */
-  private dropSlot(s: State, slot: string): State {
+  private dropSlot(s: State, slot: string, onlySockets = false): State {
     const from = (alias: string | undefined): boolean => alias !== undefined
       && (alias === slot || alias.startsWith(`${slot}.`) || alias.startsWith(`${slot}->`));
     for (const [name, vs] of s) {
-      if (name === slot || from(name) || [...vs.values()].some((t) => t.kind !== 'C' && from(t.alias))) {
+      if (name === slot || from(name) || ((!onlySockets || this.fn.socketUsed.has(name)) && [...vs.values()].some((t) => t.kind !== 'C' && from(t.alias)))) {
         s = this.drop(s, name, this.stmt());
       }
     }
@@ -1272,10 +1272,11 @@ export class Flow {
   }
 
   /**
-   * Python: the variable whose socket `del container[v]` or `container.pop(v)` removes. `v`
+   * Python: the variable whose socket `del container[v]` or `container.pop(v)` removes: `v`
    * itself when it holds a socket (or a slot of one); the socket whose number it is for
-   * `v = conn.fileno()`; undefined when `container` is no container this file fills and `v`
-   * holds no socket (`last_seen.pop(fd)`, a dict of times keyed by descriptor).
+   * `v = conn.fileno()` when `container` is one this file fills; else none (`last_seen.pop(fd)`,
+   * a dict of times keyed by descriptor; `clients.pop(sock)` with `sock = client.sock`, a
+   * socket the path knows nothing of).
    */
   private keyed(v: string | undefined, s: State, container: SNode | undefined): string | undefined {
     if (!this.tracked(v)) {
@@ -1286,11 +1287,8 @@ export class Flow {
       return v;
     }
     const table = !container || !this.file.isSocketTable || this.file.isSocketTable(this.x.src(container).replace(/\s+/g, ''));
-    if (!table) {
-      return undefined;
-    }
     const owner = this.filenoOf().get(v);
-    return owner && s.has(owner) ? owner : v;
+    return table && owner && s.has(owner) ? owner : undefined;
   }
 
   private filenoMemo: Map<string, string> | undefined;
@@ -1412,7 +1410,7 @@ export class Flow {
         // `done = 1;` `closed = true;`: a flag someone else acts on.
         s = this.forgetEof(s);
       }
-      if (isRegisteredLoad(r, this.x.text)) {
+      if (isRegisteredLoad(r, this.x.text) && !this.notDescriptor(r, whole)) {
         if (this.has(s, lv, 'O')) {
           return s;
         }
@@ -1427,12 +1425,36 @@ export class Flow {
     if (STORE_LHS.has(left.type) || (left.type === 'identifier' && !this.tracked(lv))) {
       const c = this.x.constant(r, this.file.defines);
       if (c !== undefined && c <= 0) {
-        // ...and clearing a table slot drops the reference it held.
+        // ...and clearing a table slot drops the reference it held...
         return this.dropSlot(s, this.x.src(left).replace(/\s+/g, ''));
+      }
+      if (left.type === 'subscript_expression' && r.type === 'subscript_expression' && this.sameArray(left, r)) {
+        // ...and so does moving the table's last entry into it (`fds[i] = fds[--n];`), for the
+        // slot and the locals loaded from it that are used as sockets (not `maxfd = fds[k]`).
+        s = this.dropSlot(s, this.x.src(left).replace(/\s+/g, ''), true);
       }
       return this.handOffMentions(r, s);
     }
     return s;
+  }
+
+  /**
+   * A load from a table slot that cannot be a socket: a field of poll's bookkeeping
+   * (`fds[i].revents`), or a declaration of a type too narrow for a descriptor
+   * (`const short re = fds[i].revents;`, `bool busy = conns[i].busy;`).
+   */
+  private notDescriptor(r: SNode, whole: SNode): boolean {
+    if (r.type === 'field_expression' && /^(r?events)$/.test(this.x.src(field(r, 'field') ?? r))) {
+      return true;
+    }
+    const type = whole.type === 'init_declarator' && whole.parent ? field(whole.parent, 'type') : undefined;
+    return !!type && /^(short|char|bool|_Bool|float|double|u?int(8|16)_t|time_t|size_t|ssize_t)$/.test(this.x.src(type));
+  }
+
+  /** Do two subscripts index the same array (`fds[i]`, `fds[--n]`)? */
+  private sameArray(a: SNode, b: SNode): boolean {
+    const array = (n: SNode): string => this.x.src(field(n, 'argument') ?? n).replace(/\s+/g, '');
+    return array(a) === array(b);
   }
 
   /**
