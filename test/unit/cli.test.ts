@@ -33,7 +33,8 @@ describe('socket-lifecycle CLI (built dist/cli.js)', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
     assert.equal(signal, null);
-    assert.equal(stderr, '');
+    // Nothing but the notices of fixtures that do not parse whole (Winsock's `DWORD WINAPI f(...)`).
+    assert.deepEqual(stderr.split('\n').filter((l) => l !== '' && !l.endsWith('could not be parsed; results there may be incomplete.')), []);
     assert.equal(code, 1); // the fixtures have findings: the exit code still says so
   });
 
