@@ -72,7 +72,7 @@ const OWN_KINDS: ReadonlySet<Kind> = new Set(['O', 'S', 'D', 'C', 'H', 'U', 'P',
  * socket, so copies of a descriptor in several locals are recognized as one socket. `tag`
  * records how a path left a loop (`x<start>`: its condition failed, `b<start>`: a break).
  */
-interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry }
+interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry; flags?: string }
 /** A socket that went round a loop still open: where (the back edge), and whether it was open on every path there. */
 interface Carry { leave: Leave; definite: boolean }
 type VarState = Map<string, Tok>;
@@ -91,7 +91,10 @@ export interface FlowEvents {
 }
 
 function key(t: Tok): string {
-  const k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
+  let k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
+  if (t.flags) {
+    k += `:${t.flags}`;
+  }
   return t.carry ? `${k}:${t.carry.leave.at.start}:${t.carry.definite ? 1 : 0}` : k;
 }
 
@@ -637,6 +640,90 @@ export class Flow {
     return next ?? s;
   }
 
+  // ---- flags ---------------------------------------------------------------------------------
+
+  private flagsMemo: Set<string> | undefined;
+
+  /**
+   * Locals that are only ever given constants (`bool queued = false; ... queued = true;`): a
+   * later test of one (`if (!queued) { close(cfd); continue; }`) tells which of the paths that
+   * set it this is. Each open socket remembers the value the flag had when it was last set on
+   * its path (Tok.flags), and a test drops the possibilities that disagree.
+   */
+  private flags(): Set<string> {
+    if (!this.flagsMemo) {
+      const x = this.x;
+      const constant = new Set<string>();
+      const other = new Set<string>();
+      visit(this.fn.body, (n) => {
+        let left: SNode | undefined;
+        let right: SNode | undefined;
+        if (n.type === 'assignment_expression' || n.type === 'assignment' || n.type === 'augmented_assignment') {
+          left = field(n, 'left');
+          right = operator(n, x) === '=' || n.type === 'assignment' ? field(n, 'right') : undefined;
+        } else if (n.type === 'init_declarator') {
+          left = declName(field(n, 'declarator') ?? n, x);
+          right = field(n, 'value');
+        } else if (n.type === 'update_expression') {
+          left = field(n, 'argument');
+        }
+        const v = left ? x.ident(left) : undefined;
+        if (v) {
+          (right && x.constant(x.unwrap(right), this.file.defines) !== undefined ? constant : other).add(v);
+        }
+        return true;
+      });
+      this.flagsMemo = new Set([...constant].filter((v) => !other.has(v) && this.tracked(v) && !this.fn.params.includes(v)));
+    }
+    return this.flagsMemo;
+  }
+
+  /** `flag = value` on this path: every open socket notes it. */
+  private flagSet(s: State, flag: string, value: number): State {
+    let next: State | undefined;
+    for (const [name, vs] of s) {
+      if (![...vs.values()].some((t) => t.kind === 'O' || t.kind === 'S')) {
+        continue;
+      }
+      const out: VarState = new Map();
+      for (const t of vs.values()) {
+        const u = t.kind === 'O' || t.kind === 'S' ? { ...t, flags: withFlag(t.flags, flag, value) } : t;
+        out.set(key(u), u);
+      }
+      next ??= copyMap(s);
+      next.set(name, out);
+    }
+    return next ?? s;
+  }
+
+  /** Where `flag cmp c` is `truth`: an open socket whose path set the flag otherwise is not here. */
+  private flagTest(s: State, flag: string, cmp: string, c: number, truth: boolean): State {
+    if (!this.flags().has(flag)) {
+      return s;
+    }
+    let next: State | undefined;
+    for (const [name, vs] of s) {
+      let changed = false;
+      const out: VarState = new Map();
+      for (const [k, t] of vs) {
+        const value = flagValue(t.flags, flag);
+        if (value !== undefined && compare(value, cmp, c) !== truth) {
+          changed = true;
+          continue;
+        }
+        out.set(k, t);
+      }
+      if (changed) {
+        if (![...out.values()].some((t) => OWN_KINDS.has(t.kind))) {
+          out.set('U:::::', { kind: 'U' });
+        }
+        next ??= copyMap(s);
+        next.set(name, out);
+      }
+    }
+    return next ?? s;
+  }
+
   // ---- branch refinement ---------------------------------------------------------------------
 
   private refine(s: State, cond: SNode, truth: boolean): State {
@@ -665,6 +752,7 @@ export class Flow {
       return split;
     }
     if (e.type === 'identifier') {
+      s = this.flagTest(s, this.x.src(e), '!=', 0, truth);
       s = this.markEof(s, e, '!=', 0, truth, cond);
       s = this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
       // Python `if not sock:`: a socket object is never falsy, so that branch has None. C++
@@ -742,6 +830,7 @@ export class Flow {
     if (this.loops.size > 0) {
       s = this.correlate(s, v, cmp, c, truth);
     }
+    s = this.flagTest(s, v, cmp, c, truth);
     if (!s.has(v)) {
       return s;
     }
@@ -1111,6 +1200,10 @@ export class Flow {
         s = this.walkChildren(n, s);
         return this.call(n, s);
       }
+      case 'update_expression': {
+        const v = this.x.ident(field(n, 'argument'));
+        return v ? this.reindexed(s, v) : s;
+      }
       case 'expression_statement': {
         // A statement that is an object-like macro returning a variable (`OUT;` with
         // `#define OUT return fd`): the socket leaves with the return.
@@ -1342,6 +1435,9 @@ export class Flow {
       return s;
     }
     let lv = this.x.ident(left);
+    if (lv) {
+      s = this.reindexed(s, lv);
+    }
     if (!lv && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
       lv = this.x.ident(named(left)[0]);
     }
@@ -1406,9 +1502,13 @@ export class Flow {
         next.set(lv, copy);
         return next;
       }
-      if (this.x.constant(r, this.file.defines) !== undefined && !s.has(lv)) {
+      const value = this.x.constant(r, this.file.defines);
+      if (value !== undefined && !s.has(lv)) {
         // `done = 1;` `closed = true;`: a flag someone else acts on.
         s = this.forgetEof(s);
+      }
+      if (value !== undefined && this.flags().has(lv)) {
+        return this.flagSet(s, lv, value);
       }
       if (isRegisteredLoad(r, this.x.text) && !this.notDescriptor(r, whole)) {
         if (this.has(s, lv, 'O')) {
@@ -1449,6 +1549,32 @@ export class Flow {
     }
     const type = whole.type === 'init_declarator' && whole.parent ? field(whole.parent, 'type') : undefined;
     return !!type && /^(short|char|bool|_Bool|float|double|u?int(8|16)_t|time_t|size_t|ssize_t)$/.test(this.x.src(type));
+  }
+
+  /**
+   * `v` gets a new value: a socket loaded from a slot it indexed (`sockfd = client[i]`, then
+   * `i++`) is no longer the one that slot's text names, so a later `client[i] = -1` does not
+   * drop it.
+   */
+  private reindexed(s: State, v: string): State {
+    let next: State | undefined;
+    for (const [name, vs] of s) {
+      let out: VarState | undefined;
+      for (const [k, t] of vs) {
+        if (t.alias && t.alias.includes('[') && indexes(t.alias, v)) {
+          out ??= tokensBefore(vs, k);
+          const u: Tok = { ...t, alias: undefined };
+          out.set(key(u), u);
+        } else {
+          out?.set(k, t);
+        }
+      }
+      if (out) {
+        next ??= copyMap(s);
+        next.set(name, out);
+      }
+    }
+    return next ?? s;
   }
 
   /** Do two subscripts index the same array (`fds[i]`, `fds[--n]`)? */
@@ -2318,6 +2444,37 @@ function definitelyOwned(vs: VarState): boolean {
     }
   }
   return owned > 0;
+}
+
+/** Does slot text `alias` (`client[i]`, `conns[i].fd`) use `v` inside a subscript? */
+function indexes(alias: string, v: string): boolean {
+  for (const m of alias.matchAll(/\[([^\]]*)\]/g)) {
+    if (new RegExp(`(^|[^\\w$])${escapeRegExp(v)}(?![\\w$])`).test(m[1])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Tok.flags with `flag` set to `value` (`queued=0;ok=1`, sorted by name). */
+function withFlag(flags: string | undefined, flag: string, value: number): string {
+  const entries = (flags ? flags.split(';') : []).filter((e) => e.slice(0, e.indexOf('=')) !== flag);
+  entries.push(`${flag}=${value}`);
+  return entries.sort().join(';');
+}
+
+/** The value Tok.flags records for `flag`, if any. */
+function flagValue(flags: string | undefined, flag: string): number | undefined {
+  if (!flags) {
+    return undefined;
+  }
+  for (const e of flags.split(';')) {
+    const at = e.indexOf('=');
+    if (e.slice(0, at) === flag) {
+      return Number(e.slice(at + 1));
+    }
+  }
+  return undefined;
 }
 
 /** A shallow copy of a map (forEach: no iterator objects on the way). */
