@@ -1210,24 +1210,10 @@ export class Flow {
         const only = named(n);
         return only.length === 1 && only[0].type === 'identifier' && !this.file.python ? this.macroHandOff(only[0], s) : this.walkChildren(n, s);
       }
-      case 'return_statement': {
-        s = this.walkChildren(n, s);
-        const value = this.x.unwrap(named(n)[0]);
-        if (value && this.x.isCall(value)) {
-          // `return s.recv(64)` only uses s; `return std::make_pair(fd, x)` / `Conn(fd)` passes it out.
-          const base = this.x.baseName(this.x.calleeOf(value));
-          const recv = this.x.receiver(value);
-          if (recv && base === 'makefile') {
-            // The file object keeps the socket open after this function returns.
-            return this.handOffMentions(recv, s, true);
-          }
-          if (SOCKET_USES.has(base) || this.file.hasBody(base)) {
-            return s;
-          }
-          return this.handOffMentions(field(value, 'arguments') ?? value, s, true);
-        }
-        return value ? this.handOffMentions(value, s, true) : s;
-      }
+      case 'return_statement':
+      case 'yield':
+        // A generator hands what it yields to its consumer, as a return does to the caller.
+        return this.passOut(this.x.unwrap(named(n)[0]), this.walkChildren(n, s));
       case 'delete_statement': {
         for (const target of named(n)) {
           const t = target.type === 'expression_list' ? named(target) : [target];
@@ -1283,6 +1269,45 @@ export class Flow {
       }
     }
     return s;
+  }
+
+  /** The names a value copies: `fd`, or both branches of `a if c else b` / `c ? a : b`; undefined for anything else. */
+  private copied(r: SNode): string[] | undefined {
+    const w = this.x.ident(r);
+    if (w) {
+      return [w];
+    }
+    if (r.type !== 'conditional_expression') {
+      return undefined;
+    }
+    const branches = this.file.python ? [named(r)[0], named(r)[2]] : [field(r, 'consequence'), field(r, 'alternative')];
+    const names = branches.map((b) => this.x.ident(this.x.unwrap(b)));
+    return names.every((n): n is string => n !== undefined) ? names : undefined;
+  }
+
+  /** What a return or a yield of `value` passes out of the function. */
+  private passOut(value: SNode | undefined, s: State): State {
+    if (value && (value.type === 'expression_list' || value.type === 'tuple')) {
+      // `yield closing(conn), addr`: each element on its own.
+      for (const e of named(value)) {
+        s = this.passOut(this.x.unwrap(e), s);
+      }
+      return s;
+    }
+    if (value && this.x.isCall(value)) {
+      // `return s.recv(64)` only uses s; `return std::make_pair(fd, x)` / `Conn(fd)` passes it out.
+      const base = this.x.baseName(this.x.calleeOf(value));
+      const recv = this.x.receiver(value);
+      if (recv && base === 'makefile') {
+        // The file object keeps the socket open after this function returns.
+        return this.handOffMentions(recv, s, true);
+      }
+      if (SOCKET_USES.has(base) || this.file.hasBody(base)) {
+        return s;
+      }
+      return this.handOffMentions(field(value, 'arguments') ?? value, s, true);
+    }
+    return value ? this.handOffMentions(value, s, true) : s;
   }
 
   /**
@@ -1411,7 +1436,11 @@ export class Flow {
     if (!s.has(v)) {
       s = this.setOwn(s, v, [{ kind: 'R' }]);
     }
-    return this.mapOwn(s, v, (t) => (t.kind === 'R' || t.kind === 'E' || t.kind === 'P' || t.kind === 'U' || t.kind === 'D'
+    // Python: a parameter this function never uses as a socket is not one it must close when it
+    // drops it (`sessions.discard(session)`; `sel.unregister(sock)` in a helper that only changes
+    // what is watched). C's drops (FD_CLR, EPOLL_CTL_DEL, erase) name sockets by themselves.
+    const param = !this.file.python || this.usedAsSocket(v);
+    return this.mapOwn(s, v, (t) => (t.kind === 'R' || t.kind === 'E' || (t.kind === 'P' && param) || t.kind === 'U' || t.kind === 'D'
       ? { kind: 'D', at, site: t.site, alias: t.alias } : t));
   }
 
@@ -1480,20 +1509,22 @@ export class Flow {
     }
     if (this.tracked(lv)) {
       s = this.setAux(s, lv, ['M']);
-      if (this.fn.isEntry && this.mentionsEntryParam(r, s)) {
+      // `int c = fd;`, or one of two (`dst = upstream if src is client else client`).
+      const sources = this.copied(r);
+      if (this.fn.isEntry && !sources && this.mentionsEntryParam(r, s)) {
         return this.setOwn(s, lv, [{ kind: 'O', site: whole }]);
       }
-      const w = this.x.ident(r);
-      if (this.tracked(w) && w !== lv) {
-        // `int c = fd;`: c is another name for the same socket, not a new owner. A copy into
+      if (sources && sources.every((w) => this.tracked(w) && w !== lv)) {
+        // c is another name for the same socket, not a new owner. A copy into
         // `maxfd = connfd` (select bookkeeping) is only a number; a table slot stays tracked by the slot.
-        const ws = s.get(w);
         const next = copyMap(s);
         const bookkeeping = !this.fn.socketUsed.has(lv) && /max|high|nfds|count|num|top|biggest/i.test(lv);
         const copy: VarState = new Map();
-        for (const [k, tok] of ws ?? []) {
-          if (!bookkeeping && tok.kind !== 'R' && tok.kind !== 'E' && tok.kind !== 'D') {
-            copy.set(k, tok);
+        for (const w of sources) {
+          for (const [k, tok] of s.get(w) ?? []) {
+            if (!bookkeeping && tok.kind !== 'R' && tok.kind !== 'E' && tok.kind !== 'D') {
+              copy.set(k, tok);
+            }
           }
         }
         if (![...copy.values()].some((tok) => OWN_KINDS.has(tok.kind))) {
@@ -2185,7 +2216,7 @@ function returnsNullable(fn: SNode, x: Expr): boolean {
 /** Node types walk() acts on (see Flow.inert). */
 const ACTIVE: ReadonlySet<string> = new Set(['call_expression', 'call', 'assignment_expression', 'assignment', 'augmented_assignment',
   'init_declarator', 'lambda_expression', 'lambda', 'function_declarator', 'return_statement', 'delete_statement',
-  'subscript_expression']);
+  'subscript_expression', 'yield', 'update_expression']);
 const INERT = new WeakMap<SNode, boolean>();
 
 /** Calls that only use a socket (a returned call of one of these does not pass it out). */
