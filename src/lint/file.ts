@@ -106,6 +106,8 @@ export class FileFacts implements FileContext {
   readonly winsock: boolean;
   private readonly consumeMemo = new Map<string, boolean>();
   private readonly paramSocketMemo = new Map<string, boolean>();
+  /** usedAsSocket()'s answers in this analysis, by function body offset and name. */
+  private readonly usedMemo = new Map<string, boolean>();
   private readonly splitMemo = new Map<string, CloseSplit | undefined>();
   private readonly reuseMemo = new Map<string, boolean>();
   /** ctorSockets() by class name. */
@@ -542,6 +544,11 @@ export class FileFacts implements FileContext {
     if (depth >= 3) {
       return false;
     }
+    const memo = `${fn.body.start}:${v}`;
+    const known = depth === 0 ? this.usedMemo.get(memo) : undefined;
+    if (known !== undefined) {
+      return known;
+    }
     const x = this.expr;
     let found = false;
     visit(fn.body, (n) => {
@@ -561,6 +568,9 @@ export class FileFacts implements FileContext {
       }
       return true;
     });
+    if (depth === 0) {
+      this.usedMemo.set(memo, found);
+    }
     return found;
   }
 

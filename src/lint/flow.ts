@@ -652,28 +652,25 @@ export class Flow {
    */
   private flags(): Set<string> {
     if (!this.flagsMemo) {
-      const x = this.x;
-      const constant = new Set<string>();
-      const other = new Set<string>();
-      visit(this.fn.body, (n) => {
-        let left: SNode | undefined;
-        let right: SNode | undefined;
-        if (n.type === 'assignment_expression' || n.type === 'assignment' || n.type === 'augmented_assignment') {
-          left = field(n, 'left');
-          right = operator(n, x) === '=' || n.type === 'assignment' ? field(n, 'right') : undefined;
-        } else if (n.type === 'init_declarator') {
-          left = declName(field(n, 'declarator') ?? n, x);
-          right = field(n, 'value');
-        } else if (n.type === 'update_expression') {
-          left = field(n, 'argument');
+      // Read from the text, two scans: a visit of every body cost more than the rest of this.
+      const body = this.x.text.slice(this.fn.body.start, this.fn.body.end);
+      const constant = new Map<string, boolean>();
+      for (const m of body.matchAll(ASSIGNED)) {
+        const v = m[1] ?? m[2];
+        const value = m[3];
+        const known = value !== undefined && constantText(value.trim(), this.file.defines, 0) !== undefined;
+        constant.set(v, (constant.get(v) ?? true) && known);
+      }
+      const out = new Set<string>();
+      if ([...constant.values()].some((c) => c)) {
+        for (const m of body.matchAll(TESTED)) {
+          const v = m.slice(1).find((g) => g !== undefined)!;
+          if (constant.get(v) && this.tracked(v) && !this.fn.params.includes(v)) {
+            out.add(v);
+          }
         }
-        const v = left ? x.ident(left) : undefined;
-        if (v) {
-          (right && x.constant(x.unwrap(right), this.file.defines) !== undefined ? constant : other).add(v);
-        }
-        return true;
-      });
-      this.flagsMemo = new Set([...constant].filter((v) => !other.has(v) && this.tracked(v) && !this.fn.params.includes(v)));
+      }
+      this.flagsMemo = out;
     }
     return this.flagsMemo;
   }
@@ -1202,7 +1199,7 @@ export class Flow {
       }
       case 'update_expression': {
         const v = this.x.ident(field(n, 'argument'));
-        return v ? this.reindexed(s, v) : s;
+        return v && this.slotAliases && this.indexVars().has(v) ? this.reindexed(s, v) : s;
       }
       case 'expression_statement': {
         // A statement that is an object-like macro returning a variable (`OUT;` with
@@ -1464,7 +1461,7 @@ export class Flow {
       return s;
     }
     let lv = this.x.ident(left);
-    if (lv) {
+    if (lv && this.slotAliases && this.indexVars().has(lv)) {
       s = this.reindexed(s, lv);
     }
     if (!lv && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
@@ -1545,6 +1542,7 @@ export class Flow {
         if (this.has(s, lv, 'O')) {
           return s;
         }
+        this.slotAliases = true;
         return this.setOwn(s, lv, [{ kind: 'R', alias: this.x.src(r).replace(/\s+/g, '') }]);
       }
       if (s.has(lv)) {
@@ -1580,6 +1578,24 @@ export class Flow {
     }
     const type = whole.type === 'init_declarator' && whole.parent ? field(whole.parent, 'type') : undefined;
     return !!type && /^(short|char|bool|_Bool|float|double|u?int(8|16)_t|time_t|size_t|ssize_t)$/.test(this.x.src(type));
+  }
+
+  private indexMemo: Set<string> | undefined;
+  /** Has this run loaded a socket from a table slot (a token with a slot's text as alias)? */
+  private slotAliases = false;
+
+  /** Names this function uses inside a subscript (`i` in `client[i]`): the only ones reindexed() looks for. */
+  private indexVars(): Set<string> {
+    if (!this.indexMemo) {
+      const out = new Set<string>();
+      for (const m of this.x.text.slice(this.fn.body.start, this.fn.body.end).matchAll(/\[([^\]\n]*)\]/g)) {
+        for (const w of m[1].matchAll(/[A-Za-z_]\w*/g)) {
+          out.add(w[0]);
+        }
+      }
+      this.indexMemo = out;
+    }
+    return this.indexMemo;
   }
 
   /**
@@ -2216,7 +2232,7 @@ function returnsNullable(fn: SNode, x: Expr): boolean {
 /** Node types walk() acts on (see Flow.inert). */
 const ACTIVE: ReadonlySet<string> = new Set(['call_expression', 'call', 'assignment_expression', 'assignment', 'augmented_assignment',
   'init_declarator', 'lambda_expression', 'lambda', 'function_declarator', 'return_statement', 'delete_statement',
-  'subscript_expression', 'yield', 'update_expression']);
+  'subscript_expression', 'yield']);
 const INERT = new WeakMap<SNode, boolean>();
 
 /** Calls that only use a socket (a returned call of one of these does not pass it out). */
@@ -2486,6 +2502,11 @@ function indexes(alias: string, v: string): boolean {
   }
   return false;
 }
+
+/** An assignment or increment of a name: `v = value` (group 3), `v += x`, `v++`, `++v`. */
+const ASSIGNED = /(?:\+\+|--)([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*(?:\+\+|--|[-+*/%&|^]=|=(?!=)\s*([^;,\n)]*))/g;
+/** A test that reads a name whole: `(v)`, `(!v)`, `v == x`, `x != v`, `if v`, `not v`, `&& !v`. */
+const TESTED = /\(\s*!?\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\s*[!=]=|[!=]=\s*([A-Za-z_]\w*)\b|\b(?:if|while|not|and|or)\s+([A-Za-z_]\w*)\b|(?:&&|\|\|)\s*!?([A-Za-z_]\w*)\b|!([A-Za-z_]\w*)\s*(?:&&|\|\|)/g;
 
 /** Tok.flags with `flag` set to `value` (`queued=0;ok=1`, sorted by name). */
 function withFlag(flags: string | undefined, flag: string, value: number): string {
