@@ -72,7 +72,7 @@ const OWN_KINDS: ReadonlySet<Kind> = new Set(['O', 'S', 'D', 'C', 'H', 'U', 'P',
  * socket, so copies of a descriptor in several locals are recognized as one socket. `tag`
  * records how a path left a loop (`x<start>`: its condition failed, `b<start>`: a break).
  */
-interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry; flags?: string }
+interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry }
 /** A socket that went round a loop still open: where (the back edge), and whether it was open on every path there. */
 interface Carry { leave: Leave; definite: boolean }
 type VarState = Map<string, Tok>;
@@ -91,10 +91,7 @@ export interface FlowEvents {
 }
 
 function key(t: Tok): string {
-  let k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
-  if (t.flags) {
-    k += `:${t.flags}`;
-  }
+  const k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
   return t.carry ? `${k}:${t.carry.leave.at.start}:${t.carry.definite ? 1 : 0}` : k;
 }
 
@@ -640,87 +637,6 @@ export class Flow {
     return next ?? s;
   }
 
-  // ---- flags ---------------------------------------------------------------------------------
-
-  private flagsMemo: Set<string> | undefined;
-
-  /**
-   * Locals that are only ever given constants (`bool queued = false; ... queued = true;`): a
-   * later test of one (`if (!queued) { close(cfd); continue; }`) tells which of the paths that
-   * set it this is. Each open socket remembers the value the flag had when it was last set on
-   * its path (Tok.flags), and a test drops the possibilities that disagree.
-   */
-  private flags(): Set<string> {
-    if (!this.flagsMemo) {
-      // Read from the text, two scans: a visit of every body cost more than the rest of this.
-      const body = this.x.text.slice(this.fn.body.start, this.fn.body.end);
-      const constant = new Map<string, boolean>();
-      for (const m of body.matchAll(ASSIGNED)) {
-        const v = m[1] ?? m[2];
-        const value = m[3];
-        const known = value !== undefined && constantText(value.trim(), this.file.defines, 0) !== undefined;
-        constant.set(v, (constant.get(v) ?? true) && known);
-      }
-      const out = new Set<string>();
-      if ([...constant.values()].some((c) => c)) {
-        for (const m of body.matchAll(TESTED)) {
-          const v = m.slice(1).find((g) => g !== undefined)!;
-          if (constant.get(v) && this.tracked(v) && !this.fn.params.includes(v)) {
-            out.add(v);
-          }
-        }
-      }
-      this.flagsMemo = out;
-    }
-    return this.flagsMemo;
-  }
-
-  /** `flag = value` on this path: every open socket notes it. */
-  private flagSet(s: State, flag: string, value: number): State {
-    let next: State | undefined;
-    for (const [name, vs] of s) {
-      if (![...vs.values()].some((t) => t.kind === 'O' || t.kind === 'S')) {
-        continue;
-      }
-      const out: VarState = new Map();
-      for (const t of vs.values()) {
-        const u = t.kind === 'O' || t.kind === 'S' ? { ...t, flags: withFlag(t.flags, flag, value) } : t;
-        out.set(key(u), u);
-      }
-      next ??= copyMap(s);
-      next.set(name, out);
-    }
-    return next ?? s;
-  }
-
-  /** Where `flag cmp c` is `truth`: an open socket whose path set the flag otherwise is not here. */
-  private flagTest(s: State, flag: string, cmp: string, c: number, truth: boolean): State {
-    if (!this.flags().has(flag)) {
-      return s;
-    }
-    let next: State | undefined;
-    for (const [name, vs] of s) {
-      let changed = false;
-      const out: VarState = new Map();
-      for (const [k, t] of vs) {
-        const value = flagValue(t.flags, flag);
-        if (value !== undefined && compare(value, cmp, c) !== truth) {
-          changed = true;
-          continue;
-        }
-        out.set(k, t);
-      }
-      if (changed) {
-        if (![...out.values()].some((t) => OWN_KINDS.has(t.kind))) {
-          out.set('U:::::', { kind: 'U' });
-        }
-        next ??= copyMap(s);
-        next.set(name, out);
-      }
-    }
-    return next ?? s;
-  }
-
   // ---- branch refinement ---------------------------------------------------------------------
 
   private refine(s: State, cond: SNode, truth: boolean): State {
@@ -749,7 +665,6 @@ export class Flow {
       return split;
     }
     if (e.type === 'identifier') {
-      s = this.flagTest(s, this.x.src(e), '!=', 0, truth);
       s = this.markEof(s, e, '!=', 0, truth, cond);
       s = this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
       // Python `if not sock:`: a socket object is never falsy, so that branch has None. C++
@@ -827,7 +742,6 @@ export class Flow {
     if (this.loops.size > 0) {
       s = this.correlate(s, v, cmp, c, truth);
     }
-    s = this.flagTest(s, v, cmp, c, truth);
     if (!s.has(v)) {
       return s;
     }
@@ -1534,9 +1448,6 @@ export class Flow {
       if (value !== undefined && !s.has(lv)) {
         // `done = 1;` `closed = true;`: a flag someone else acts on.
         s = this.forgetEof(s);
-      }
-      if (value !== undefined && this.flags().has(lv)) {
-        return this.flagSet(s, lv, value);
       }
       if (isRegisteredLoad(r, this.x.text) && !this.notDescriptor(r, whole)) {
         if (this.has(s, lv, 'O')) {
@@ -2501,32 +2412,6 @@ function indexes(alias: string, v: string): boolean {
     }
   }
   return false;
-}
-
-/** An assignment or increment of a name: `v = value` (group 3), `v += x`, `v++`, `++v`. */
-const ASSIGNED = /(?:\+\+|--)([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*(?:\+\+|--|[-+*/%&|^]=|=(?!=)\s*([^;,\n)]*))/g;
-/** A test that reads a name whole: `(v)`, `(!v)`, `v == x`, `x != v`, `if v`, `not v`, `&& !v`. */
-const TESTED = /\(\s*!?\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\s*[!=]=|[!=]=\s*([A-Za-z_]\w*)\b|\b(?:if|while|not|and|or)\s+([A-Za-z_]\w*)\b|(?:&&|\|\|)\s*!?([A-Za-z_]\w*)\b|!([A-Za-z_]\w*)\s*(?:&&|\|\|)/g;
-
-/** Tok.flags with `flag` set to `value` (`queued=0;ok=1`, sorted by name). */
-function withFlag(flags: string | undefined, flag: string, value: number): string {
-  const entries = (flags ? flags.split(';') : []).filter((e) => e.slice(0, e.indexOf('=')) !== flag);
-  entries.push(`${flag}=${value}`);
-  return entries.sort().join(';');
-}
-
-/** The value Tok.flags records for `flag`, if any. */
-function flagValue(flags: string | undefined, flag: string): number | undefined {
-  if (!flags) {
-    return undefined;
-  }
-  for (const e of flags.split(';')) {
-    const at = e.indexOf('=');
-    if (e.slice(0, at) === flag) {
-      return Number(e.slice(at + 1));
-    }
-  }
-  return undefined;
 }
 
 /** A shallow copy of a map (forEach: no iterator objects on the way). */
