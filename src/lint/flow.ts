@@ -4,7 +4,7 @@ import { condOf } from './cfg';
 import { type CloseSplit, compare, valuesOnBranch } from './closeSplit';
 import { constantText, functionMacros, macroReturn, memberInits, objectMacros, returnedNames, statementMacro, type Expr, type Macro } from './expr';
 import { field, memoOf, named, visit, type SNode } from './syntax';
-import { escapeRegExp } from './text';
+import { escapeRegExp, nameIn, occurrences } from './text';
 
 /** What one function looks like to the analysis. */
 export interface FnInfo {
@@ -491,7 +491,7 @@ export class Flow {
   /** Does the function's text after `loop` name `v` (a word of it, comments and strings included)? */
   private namedAfter(v: string, loop: SNode): boolean {
     const rest = this.x.text.slice(loop.end, this.fn.body.end);
-    return new RegExp(`(^|[^\\w$])${escapeRegExp(v)}(?![\\w$])`).test(rest);
+    return nameIn(rest, v, occurrences(rest, v), 0, rest.length);
   }
 
   /**
@@ -2407,7 +2407,7 @@ function definitelyOwned(vs: VarState): boolean {
 /** Does slot text `alias` (`client[i]`, `conns[i].fd`) use `v` inside a subscript? */
 function indexes(alias: string, v: string): boolean {
   for (const m of alias.matchAll(/\[([^\]]*)\]/g)) {
-    if (new RegExp(`(^|[^\\w$])${escapeRegExp(v)}(?![\\w$])`).test(m[1])) {
+    if (nameIn(m[1], v, occurrences(m[1], v), 0, m[1].length)) {
       return true;
     }
   }
