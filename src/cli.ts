@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import './cli/l10nSetup';
 import { main } from './cli/main';
 

@@ -2,16 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Grammars, type LintLanguage } from '../lint/grammars';
 
 // V8 settings for one command-line lint: a short-lived process, where the time V8 spends
-// compiling is a large part of the whole.
-
-/**
- * JavaScript: the optimizing compiler (TurboFan) does not inline calls. In a run that lasts
- * under a second, the larger compile jobs inlining makes cost more than the faster code saves:
- * on the bench's 500 KiB file, measured in turns over 11 runs each, the CLI took 0.87 s instead
- * of 1.00 s (median wall) and 1.30 s of CPU instead of 1.52 s. The editor's long-lived analyzer
- * keeps V8's defaults.
- */
-export const JS_FLAG = '--no-turbo-inlining';
+// compiling is a large part of the whole. (JavaScript's are set as the process starts: start.ts.)
 
 /**
  * Below this much source (bytes, all files of one run), the command line keeps web-tree-sitter's
@@ -37,7 +28,11 @@ export function wasmTiers(totalBytes: number): { runtime: 'baseline' | 'both'; g
  * when it compiles a module, so the runtime compiled before it keeps tiering up.
  */
 export async function loadGrammarsForRun(dir: string, languages: readonly LintLanguage[], totalBytes: number): Promise<Grammars> {
-  setFlagsFromString(JS_FLAG);
+  if (process.env.SOCKET_LIFECYCLE_CODE_CACHE_OUT) {
+    // The build's run that writes the code cache (start.ts) keeps V8's flags as they were at
+    // start: V8 takes a cache only under the flags it was made with.
+    return Grammars.load(dir, languages);
+  }
   const tiers = wasmTiers(totalBytes);
   if (tiers.runtime === 'baseline') {
     setFlagsFromString('--liftoff-only');

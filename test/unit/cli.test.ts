@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseFlags, UsageError } from '../../src/cli/command';
@@ -52,6 +53,33 @@ describe('socket-lifecycle CLI (built dist/cli.js)', () => {
     assert.equal(r.status, 0);
     assert.match(r.stderr, /README\.md: skipped, not a C, C\+\+ or Python file/);
     assert.match(r.stdout, /0 finding\(s\) in 0 file\(s\)/);
+  });
+
+  it('starts from the code cache the build wrote, and not from one of other source', () => {
+    const echo = join(ROOT, 'src', 'programs', 'echo-server.c');
+    const env = { ...process.env, SOCKET_LIFECYCLE_DEBUG_CODE_CACHE: '1' };
+    const built = spawnSync('node', [CLI, 'lint', '--format', 'json', echo], { encoding: 'utf8', env });
+    assert.match(built.stderr, /^code cache: taken$/m);
+    const findings = JSON.parse(built.stdout);
+    assert.deepEqual(findings.map((f: { rule: string }) => f.rule), ['missing-reuseaddr']);
+    // A rebuilt bundle of the same length would pass V8's own check: the digest must not.
+    const dir = mkdtempSync(join(tmpdir(), 'sl-cache-'));
+    try {
+      for (const f of ['cli.js', 'cli-main.js', 'cli-main.js.cache']) {
+        copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+      }
+      symlinkSync(join(ROOT, 'dist', 'grammars'), join(dir, 'grammars'));
+      appendFileSync(join(dir, 'cli-main.js'), '\n// edited\n');
+      const edited = spawnSync('node', [join(dir, 'cli.js'), 'lint', '--format', 'json', echo], { encoding: 'utf8', env });
+      assert.match(edited.stderr, /^code cache: none$/m);
+      assert.equal(edited.stdout, built.stdout);
+      rmSync(join(dir, 'cli-main.js.cache'));
+      const without = spawnSync('node', [join(dir, 'cli.js'), 'lint', '--format', 'json', echo], { encoding: 'utf8', env });
+      assert.match(without.stderr, /^code cache: none$/m);
+      assert.equal(without.stdout, built.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with usage when called with no command', () => {
