@@ -371,7 +371,7 @@ function analyzeWith(facts: FileFacts, text: string, language: LintLanguage, dea
 function summarize(facts: FileFacts): FileSummary {
   return {
     names: new Set(facts.functions.map((f) => f.name)), defines: macroDefinitions(facts.text), exitMacros: new Set(facts.exitMacros),
-    dying: new Set(facts.dying), entries: new Set(facts.threadEntries), winsock: facts.winsock,
+    dying: new Set(facts.dying), entries: new Set([...facts.threadEntries].map((e) => facts.entryKey(e))), winsock: facts.winsock,
     aliases: [...facts.expr.aliases].map(([alias, module]) => `${alias}=${module}`).join('\n'),
     tables: facts.python ? [...facts.socketTables].sort().join('\n') : '',
   };

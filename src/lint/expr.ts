@@ -218,6 +218,11 @@ export function constantText(t: string, defines: ReadonlyMap<string, string> | u
     case 'NULL': case 'nullptr': case 'None': case 'false': case 'False': return 0;
     case 'true': case 'True': return 1;
   }
+  // A cast to an integer type: `(SOCKET)-1`, `(size_t)-1` (an unsigned variable's -1, see Flow.unsigned).
+  const cast = /^\((?:unsigned|signed|int|long|short|size_t|ssize_t|SOCKET|DWORD|u_int|uint32_t|uint64_t|socklen_t)+\)(.+)$/.exec(t);
+  if (cast && depth < 4) {
+    return constantText(cast[1], defines, depth + 1);
+  }
   const def = defines?.get(t);
   if (def !== undefined && depth < 4) {
     return constantText(def.replace(/\s+/g, ''), defines, depth + 1);

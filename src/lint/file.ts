@@ -22,7 +22,7 @@ const UNPISH = /\b(Socket|Accept|Bind|Listen|Setsockopt|Shutdown|Tcp_listen|Tcp_
 const EAGER = new RegExp(`${SOCKETISH.source}|${UNPISH.source}|thread|async|Thread|Process|submit|run_in_executor|apply_async|#\\s*define|linger`);
 
 /** One finding of the file scan in a top-level node. */
-type ScanOp = { kind: 'define'; name: string; value: string } | { kind: 'entry'; name: string }
+type ScanOp = { kind: 'define'; name: string; value: string } | { kind: 'entry'; name: string; shared: number[] }
   | { kind: 'exit'; name: string; sometimes: boolean } | { kind: 'function'; node: SNode };
 
 /** Scan findings per top-level node; reused nodes (same object after an edit) keep theirs. */
@@ -35,6 +35,7 @@ const SCANNED = new WeakMap<SNode, ScanOp[]>();
  */
 class FnRecord implements FnInfo {
   isEntry = false;
+  entryBorrows: ReadonlySet<string> = NO_NAMES;
   private localsMemo: Map<string, SNode> | undefined;
   private socketUsedMemo: Set<string> | undefined;
 
@@ -60,6 +61,8 @@ class FnRecord implements FnInfo {
   }
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** FnRecords by function node (see FnRecord). */
 const FN_RECORDS = new WeakMap<SNode, FnRecord>();
 
@@ -72,6 +75,9 @@ export const SCAN_TYPES: ReadonlySet<string> = new Set(['preproc_def', 'preproc_
   // and those a function's locals are read from (see localNode), with the scopes nested in it
   'declaration', 'for_range_loop', 'global_statement', 'nonlocal_statement', 'assignment', 'for_statement',
   'augmented_assignment', 'as_pattern', 'class_definition', 'lambda_expression', 'lambda', 'class_specifier']);
+
+/** Loop statements of C, C++ and Python. */
+const LOOPS: ReadonlySet<string> = new Set(['while_statement', 'for_statement', 'for_range_loop', 'do_statement', 'for_in_statement']);
 
 /** Scopes nested in a function whose names are not its locals. */
 const NESTED_SCOPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'lambda_expression', 'lambda',
@@ -101,6 +107,8 @@ export class FileFacts implements FileContext {
   readonly functions: FnInfo[] = [];
   readonly byName = new Map<string, FnInfo>();
   readonly threadEntries = new Set<string>();
+  /** Per thread entry, the positions of its parameters that some start gives a shared socket (see sharedArgs). */
+  readonly entryShared = new Map<string, Set<number>>();
   readonly dying = new Set<string>();
   /** The file includes <winsock2.h> (anywhere, also under #ifdef _WIN32). */
   readonly winsock: boolean;
@@ -158,9 +166,13 @@ export class FileFacts implements FileContext {
               this.alwaysExitMacros.add(op.name);
             }
             break;
-          case 'entry':
+          case 'entry': {
             this.threadEntries.add(op.name);
+            const shared = this.entryShared.get(op.name) ?? new Set<number>();
+            op.shared.forEach((i) => shared.add(i));
+            this.entryShared.set(op.name, shared);
             break;
+          }
           default:
             fnNodes.push(op.node);
         }
@@ -194,7 +206,19 @@ export class FileFacts implements FileContext {
     }
     for (const f of this.functions) {
       f.isEntry = this.threadEntries.has(f.name);
+      if (f instanceof FnRecord) {
+        // A method started as `self.handle`: its first parameter is self, not the first argument.
+        const skip = f.params[0] === 'self' ? 1 : 0;
+        const shared = [...this.entryShared.get(f.name) ?? []].map((i) => f.params[i + skip]).filter((p) => p !== undefined);
+        f.entryBorrows = shared.length > 0 ? new Set(shared) : NO_NAMES;
+      }
     }
+  }
+
+  /** A thread entry as the incremental re-lint compares them: its name and its shared parameter positions. */
+  entryKey(name: string): string {
+    const shared = [...this.entryShared.get(name) ?? []].sort();
+    return shared.length > 0 ? `${name}/${shared.join(',')}` : name;
   }
 
   /** What the scan finds in one top-level node, in order. */
@@ -242,8 +266,11 @@ export class FileFacts implements FileContext {
       case 'call': {
         // Every thread starter's callee names one of these; most calls are skipped unread.
         const f = field(n, 'function') ?? n.children[0];
-        for (const entry of f && THREADISH.test(x.src(f)) ? this.threadStart(n) : []) {
-          ops.push({ kind: 'entry', name: entry });
+        if (f && THREADISH.test(x.src(f))) {
+          const shared = this.sharedArgs(n);
+          for (const entry of this.threadStart(n)) {
+            ops.push({ kind: 'entry', name: entry, shared });
+          }
         }
         return true;
       }
@@ -253,7 +280,7 @@ export class FileFacts implements FileContext {
         if (value && value.type === 'argument_list' && decl && /thread|async/.test(x.src(decl))) {
           const first = x.ident(named(value)[0]);
           if (first) {
-            ops.push({ kind: 'entry', name: first });
+            ops.push({ kind: 'entry', name: first, shared: this.sharedArgs(value, named(value).slice(1)) });
           }
         }
         return true;
@@ -265,6 +292,57 @@ export class FileFacts implements FileContext {
 
   private bodyExits(body: string): boolean {
     return /\b(exit|_exit|_Exit|abort|err|errx|ExitProcess|quick_exit)\s*\(/.test(body);
+  }
+
+  /**
+   * The positions (among the entry's parameters) of the arguments a thread start inside a loop
+   * gives every thread it starts: names the loop never assigns, such as `follower` in
+   * `while True: conn, addr = lsock.accept(); Thread(target=handle, args=(conn, addr, follower))`.
+   * Each thread gets its own `conn`, but all share `follower`: none of them owns it.
+   */
+  private sharedArgs(n: SNode, given?: SNode[]): number[] {
+    const x = this.expr;
+    let loop: SNode | undefined;
+    for (let p = n.parent; p && !loop; p = p.parent) {
+      if (NESTED_SCOPES.has(p.type)) {
+        return [];
+      }
+      loop = LOOPS.has(p.type) ? p : undefined;
+    }
+    const args = given ?? this.startArgs(n);
+    if (!loop || args.length === 0) {
+      return [];
+    }
+    const text = x.src(loop);
+    const out: number[] = [];
+    args.forEach((a, i) => {
+      const v = x.ident(x.unwrap(a));
+      // Bound in the loop: `v = ...`, `v, w = ...`, `int v = ...`, `for v in`, `as v`.
+      if (v && !new RegExp(`\\b${v}\\s*(?:,[^=\\n]*)?=(?!=)|\\b(?:for|as)\\s+[\\w\\s,(]*\\b${v}\\b`).test(text)) {
+        out.push(i);
+      }
+    });
+    return out;
+  }
+
+  /** The arguments a thread start passes to its entry, in order (none known for pthread_create's one pointer). */
+  private startArgs(n: SNode): SNode[] {
+    const x = this.expr;
+    const callee = x.calleeOf(n);
+    const base = x.baseName(callee);
+    const args = x.args(n);
+    if (/(^|\.)(Thread|Process)$/.test(callee) || base === 'apply_async') {
+      const tuple = x.unwrap(x.kwarg(n, 'args'));
+      return tuple && (tuple.type === 'tuple' || tuple.type === 'list') ? named(tuple) : [];
+    }
+    if (callee.endsWith('start_new_thread')) {
+      const tuple = x.unwrap(args[1]);
+      return tuple && tuple.type === 'tuple' ? named(tuple) : [];
+    }
+    if (/(^|::)(thread|jthread)$/.test(callee) || base === 'submit') {
+      return args.slice(1);
+    }
+    return base === 'run_in_executor' ? args.slice(2) : [];
   }
 
   /** The functions a thread-starting call may run (every candidate of `c ? f : g`), if `n` is one. */

@@ -17,6 +17,8 @@ export interface FnInfo {
   isMain: boolean;
   /** A thread or handler entry: owns the sockets handed to it. */
   isEntry: boolean;
+  /** A thread entry's parameters that some start shares among its threads: borrowed, not owned. */
+  entryBorrows?: ReadonlySet<string>;
   /** Names used as a socket (first argument of recv/close/..., receiver of .recv()/.close()). */
   socketUsed: Set<string>;
 }
@@ -100,6 +102,10 @@ function one(t: Tok): VarState {
 }
 
 const SKIP_NESTED = new Set(['lambda_expression', 'lambda', 'function_definition', 'class_definition', 'class_specifier']);
+/** The type of a poll() record (see pollRecordField). */
+const POLL_RECORD = /^(struct\s+)?pollfd$|^WSAPOLLFD$/;
+/** The alias of an iterator's token that names the key it was found by (`it = m.find(fd)`). */
+const FOUND = 'found:';
 const STORE_LHS = new Set(['field_expression', 'subscript_expression', 'pointer_expression', 'attribute', 'subscript',
   'qualified_identifier']);
 
@@ -182,7 +188,7 @@ export class Flow {
   private initial(): State {
     let s: State = new Map();
     for (const p of this.fn.params) {
-      s.set(p, one(this.fn.isEntry ? { kind: 'O', site: this.fn.node, alias: 'param', id: p } : { kind: 'P' }));
+      s.set(p, one(this.fn.isEntry && !this.fn.entryBorrows?.has(p) ? { kind: 'O', site: this.fn.node, alias: 'param', id: p } : { kind: 'P' }));
     }
     // A Python method starts with what `__init__` put in `self.sock`: a TCP socket still without
     // SO_REUSEADDR, which its bind() needs first.
@@ -733,6 +739,10 @@ export class Flow {
   /** Where `operand cmp c` (c a constant) is `truth`. */
   private refineConstant(s: State, operand: SNode, cmp: string, c: number, truth: boolean, at: SNode): State {
     s = this.markEof(s, operand, cmp, c, truth, at);
+    const slot = this.file.python ? undefined : this.x.unwrap(operand);
+    if (slot && isRegisteredLoad(slot, this.x.text) && !this.notDescriptor(slot, slot)) {
+      return this.slotTested(s, slot, compare(-1, cmp, c) !== truth && compare(3, cmp, c) === truth);
+    }
     const v = this.varOf(operand);
     return v === undefined ? s : this.refineVar(s, v, cmp, c, truth);
   }
@@ -754,7 +764,10 @@ export class Flow {
     if (pred(-1) === truth && pred(3) !== truth && this.has(s, v, 'O')) {
       next = this.settle(next, v, 'U');
     }
-    if (pred(-1) !== truth && this.has(s, v, 'M')) {
+    // An unsigned variable (`size_t n = read(...)`) holds -1 as its largest value: `n > 0` lets it through.
+    const unsigned = this.has(s, v, 'M') && this.unsigned(v);
+    const big = (n: number): number => (n < 0 ? Number.MAX_SAFE_INTEGER : n);
+    if ((unsigned ? compare(big(-1), cmp, big(c)) : pred(-1)) !== truth && this.has(s, v, 'M')) {
       next = this.setAux(next, v, ['M']);
     }
     if (pred(0) !== truth && this.has(s, v, 'Q') && (pred(-1) !== truth || this.errorKindsTested())) {
@@ -764,6 +777,19 @@ export class Flow {
       next = this.setAux(next, v, ['Q']);
     }
     return next;
+  }
+
+  private readonly unsignedMemo = new Map<string, boolean>();
+
+  /** Is the local `v` declared with an unsigned type (`size_t n;`, `unsigned int got = 0, n;`)? */
+  private unsigned(v: string): boolean {
+    let known = this.unsignedMemo.get(v);
+    if (known === undefined) {
+      known = !this.file.python && new RegExp(`\\b(?:size_t|unsigned(?:\\s+(?:int|long|long\\s+long))?|uint(?:32|64)_t|u_int|DWORD|UINT)\\s+(?:\\w+\\s*(?:=[^,;]*)?,\\s*)*${v}\\s*[;,=)]`)
+        .test(this.x.src(this.fn.body));
+      this.unsignedMemo.set(v, known);
+    }
+    return known;
   }
 
   /** Does the condition being evaluated tell error kinds apart (errno, EAGAIN)? */
@@ -928,10 +954,20 @@ export class Flow {
           // Telling error kinds apart (EAGAIN is not an error): the EOF handling is elsewhere.
           s = this.forgetEof(s);
         }
-        return this.inert(ast) ? s : this.walk(ast, s);
+        if (this.inert(ast)) {
+          // `i++` moves what a slot's text (`client[i]`) names, once sockets are tracked by it.
+          return this.slotAliases && this.stepsIndex(ast) ? this.walk(ast, s) : s;
+        }
+        return this.walk(ast, s);
       default:
         return s;
     }
+  }
+
+  /** `i++`, `--i;`: a statement that only steps a variable. */
+  private stepsIndex(ast: SNode): boolean {
+    const e = ast.type === 'expression_statement' ? named(ast)[0] : ast;
+    return e?.type === 'update_expression';
   }
 
   private withItems(w: SNode, s: State): State {
@@ -1093,7 +1129,10 @@ export class Flow {
               this.countUse(a, s);
             }
           }
-          s = this.handOffMentions(value, s);
+          if (!(type && POLL_RECORD.test(this.x.src(type)) && decl.type === 'identifier' && this.pollRecord(this.x.src(decl)))) {
+            // (A local `struct pollfd pfd = { .fd = fd, ... }` only tells poll() what to watch.)
+            s = this.handOffMentions(value, s);
+          }
           // `Socket s(::socket(...));` (an RAII object, or `UniqueFd fd{...}`): the object owns
           // the new socket, but its bind() through `s.get()` still needs SO_REUSEADDR first.
           const first = this.x.unwrap(named(value)[0]);
@@ -1415,6 +1454,12 @@ export class Flow {
         if (s.has(lv) && !this.has(s, lv, 'O')) {
           s = this.setOwn(s, lv, [{ kind: 'U' }]);
         }
+        // `auto it = sessions.find(fd)`: a later `sessions.erase(it)` erases fd's entry.
+        const key = !this.file.python && this.x.receiver(r) && /^(find|lower_bound)$/.test(this.x.baseName(this.x.calleeOf(r)))
+          ? this.x.ident(this.x.args(r)[0]) : undefined;
+        if (key && key !== lv && s.has(key)) {
+          s = this.setOwn(s, lv, [{ kind: 'U', alias: `${FOUND}${key}` }]);
+        }
       }
       return s;
     }
@@ -1422,7 +1467,9 @@ export class Flow {
       s = this.setAux(s, lv, ['M']);
       // `int c = fd;`, or one of two (`dst = upstream if src is client else client`).
       const sources = this.copied(r);
-      if (this.fn.isEntry && !sources && this.mentionsEntryParam(r, s)) {
+      // A thread entry's `int fd = *(int *)arg;`: the socket it was handed, under the name it
+      // uses as one (not `peer = "%s:%d" % addr`).
+      if (this.fn.isEntry && !sources && this.mentionsEntryParam(r, s) && this.usedAsSocket(lv)) {
         return this.setOwn(s, lv, [{ kind: 'O', site: whole }]);
       }
       if (sources && sources.every((w) => this.tracked(w) && w !== lv)) {
@@ -1449,7 +1496,7 @@ export class Flow {
         // `done = 1;` `closed = true;`: a flag someone else acts on.
         s = this.forgetEof(s);
       }
-      if (isRegisteredLoad(r, this.x.text) && !this.notDescriptor(r, whole)) {
+      if (isRegisteredLoad(r, this.x.text) && !this.notDescriptor(r, whole) && !this.keyedBySocket(r, s)) {
         if (this.has(s, lv, 'O')) {
           return s;
         }
@@ -1462,7 +1509,7 @@ export class Flow {
       return s;
     }
     // Storing into a field, array slot, global or attribute hands the socket off...
-    if (STORE_LHS.has(left.type) || (left.type === 'identifier' && !this.tracked(lv))) {
+    if ((STORE_LHS.has(left.type) && !this.pollRecordField(left)) || (left.type === 'identifier' && !this.tracked(lv))) {
       const c = this.x.constant(r, this.file.defines);
       if (c !== undefined && c <= 0) {
         // ...and clearing a table slot drops the reference it held...
@@ -1473,9 +1520,40 @@ export class Flow {
         // slot and the locals loaded from it that are used as sockets (not `maxfd = fds[k]`).
         s = this.dropSlot(s, this.x.src(left).replace(/\s+/g, ''), true);
       }
+      // A map keyed by the socket holds it: `self.clients[conn] = Client()`, `sessions[fd] = st`.
+      // (C's `conns[fd] = x` indexes an array by the number.)
+      const indices = left.type === 'subscript_expression' ? field(left, 'indices') : undefined;
+      const k = this.x.ident(left.type === 'subscript' ? field(left, 'subscript') : indices ? named(indices)[0] : undefined);
+      if (k && this.tracked(k) && s.has(k) && this.open(s, k)) {
+        s = this.settle(s, k, 'H');
+      }
       return this.handOffMentions(r, s);
     }
     return s;
+  }
+
+  /** `pfd.fd` of a local `struct pollfd pfd;` (see pollRecord). */
+  private pollRecordField(left: SNode): boolean {
+    const v = left.type === 'field_expression' ? this.x.ident(field(left, 'argument')) : undefined;
+    return !!v && this.tracked(v) && this.pollRecord(v);
+  }
+
+  private readonly pollRecords = new Map<string, boolean>();
+
+  /**
+   * Is `v` a local `struct pollfd` that only tells poll() what to watch: declared as one, and
+   * otherwise only named as `v.field` or `&v`? Then a socket stored in it is not handed off. One
+   * copied out (`*out = v;`) or returned is.
+   */
+  private pollRecord(v: string): boolean {
+    let known = this.pollRecords.get(v);
+    if (known === undefined) {
+      const body = this.x.src(this.fn.body);
+      known = new RegExp(`\\b(?:pollfd|WSAPOLLFD)\\s+${v}\\s*[;=,{]`).test(body)
+        && !new RegExp(`(?<!(?:pollfd|WSAPOLLFD)\\s+|&\\s*)\\b${v}\\b(?!\\s*\\.)`).test(body);
+      this.pollRecords.set(v, known);
+    }
+    return known;
   }
 
   /**
@@ -1489,6 +1567,22 @@ export class Flow {
     }
     const type = whole.type === 'init_declarator' && whole.parent ? field(whole.parent, 'type') : undefined;
     return !!type && /^(short|char|bool|_Bool|float|double|u?int(8|16)_t|time_t|size_t|ssize_t)$/.test(this.x.src(type));
+  }
+
+  /**
+   * A slot indexed by a socket holds something kept for that socket, not the socket itself:
+   * `client = self.clients[conn]` (a dict of per-connection state), `Session& st = sessions[fd]`.
+   */
+  private keyedBySocket(r: SNode, s: State): boolean {
+    if (r.type !== 'subscript' && r.type !== 'subscript_expression') {
+      return false;
+    }
+    const index = field(r, 'subscript') ?? field(r, 'index') ?? field(r, 'indices');
+    // Python's `sockets[fd]` with `fd` from poll() is a table by descriptor number (R), and C's
+    // `peer_of[fd]` an array of them: only socket objects, and C++ maps, are keys here.
+    const key = this.x.ident(this.file.python ? index : index?.type === 'subscript_argument_list' ? named(index)[0] : undefined);
+    const kinds: readonly Kind[] = this.file.python ? ['O', 'P', 'S'] : ['O', 'P', 'R', 'E', 'S'];
+    return !!key && [...(s.get(key)?.values() ?? [])].some((t) => kinds.includes(t.kind));
   }
 
   private indexMemo: Set<string> | undefined;
@@ -1517,6 +1611,12 @@ export class Flow {
   private reindexed(s: State, v: string): State {
     let next: State | undefined;
     for (const [name, vs] of s) {
+      if (name.includes('[') && indexes(name, v) && [...vs.values()].every((t) => t.kind === 'R')) {
+        // A slot tracked by its text (see pseudo) is another slot now.
+        next ??= copyMap(s);
+        next.delete(name);
+        continue;
+      }
       let out: VarState | undefined;
       for (const [k, t] of vs) {
         if (t.alias && t.alias.includes('[') && indexes(t.alias, v)) {
@@ -1720,10 +1820,13 @@ export class Flow {
       if (base === 'erase' || base === 'remove') {
         for (const a of args) {
           const id = this.erasedValue(a);
-          if (this.tracked(id) && !this.has(s, id, 'O')) {
-            s = this.drop(s, id, this.stmt());
+          // The socket whose entry goes: the value itself, or the key an iterator was found by.
+          const found = [...(id ? s.get(id)?.values() ?? [] : [])].find((t) => t.alias?.startsWith(FOUND))?.alias?.slice(FOUND.length);
+          const gone = found ?? id;
+          if (this.tracked(gone) && s.has(gone) && !this.has(s, gone, 'O')) {
+            s = this.drop(s, gone, this.stmt());
           }
-          if (id) {
+          if (id && !found) {
             // `it = v.erase(it)` drops the socket loaded from `*it` (or from `it->fd`).
             s = this.dropSlot(this.dropSlot(s, `*${id}`), id);
           }
@@ -1800,6 +1903,25 @@ export class Flow {
       return s;
     }
     return this.handOffArgs(args, this.forgetEof(s));
+  }
+
+  /**
+   * `if (pool[i].fd < 0) continue;`: past it the slot holds a socket, tracked by its text as if
+   * used (see pseudo), so that clearing it without close() (`pool[i].fd = -1;`) is found. Where
+   * the test says the slot is empty, it holds none.
+   */
+  private slotTested(s: State, slot: SNode, holds: boolean): State {
+    const text = this.x.src(slot).replace(/\s+/g, '');
+    if (!holds) {
+      if (!this.has(s, text, 'R')) {
+        return s;
+      }
+      const next = copyMap(s);
+      next.delete(text);
+      return next;
+    }
+    this.slotAliases = true;
+    return this.pseudo(slot, s);
   }
 
   /** A table slot used as a socket (`read(fds[i].fd, ...)`) is tracked by its text. */

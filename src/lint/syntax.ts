@@ -64,9 +64,9 @@ function tablesFor(language: TsLanguage): Tables {
       fields.push(language.fieldNameForId(id));
     }
     const dropped = types.map((type, id) => !namedFlags[id] && DROPPED_TOKENS.has(type));
-    // Spans that are not their children's: a directive's closing newline and a string
-    // content's leading characters are in no child.
-    const exact = types.map((type) => type.startsWith('preproc_') || type === 'string_content');
+    // Spans that are not their children's: a directive's closing newline, a string content's
+    // leading characters and an f-string format's text (`:g` in `f"{v:g}"`) are in no child.
+    const exact = types.map((type) => type.startsWith('preproc_') || type === 'string_content' || type === 'format_specifier');
     t = { types, fields, named: namedFlags, dropped, exact, of: new WeakMap() };
     tablesCache.set(language, t);
   }
