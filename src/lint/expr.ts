@@ -223,6 +223,12 @@ export function constantText(t: string, defines: ReadonlyMap<string, string> | u
   if (cast && depth < 4) {
     return constantText(cast[1], defines, depth + 1);
   }
+  // `on ? 1 : 0` with `on` known (a helper's parameter given a constant, see linger-abortive).
+  const choice = /^([\w!]+)\?([^?:]+):([^?:]+)$/.exec(t);
+  if (choice && depth < 4) {
+    const c = constantText(choice[1].replace(/^!/, ''), defines, depth + 1);
+    return c === undefined ? undefined : constantText((c !== 0) !== choice[1].startsWith('!') ? choice[2] : choice[3], defines, depth + 1);
+  }
   const def = defines?.get(t);
   if (def !== undefined && depth < 4) {
     return constantText(def.replace(/\s+/g, ''), defines, depth + 1);

@@ -1500,6 +1500,10 @@ export class Flow {
         if (this.has(s, lv, 'O')) {
           return s;
         }
+        if (r.type === 'attribute' && this.watchesOwnedElsewhere()) {
+          // `src = key.fileobj` from a selector of `self.client` and `self.upstream`: they close.
+          return this.setOwn(s, lv, [{ kind: 'H' }]);
+        }
         this.slotAliases = true;
         return this.setOwn(s, lv, [{ kind: 'R', alias: this.x.src(r).replace(/\s+/g, '') }]);
       }
@@ -1530,6 +1534,21 @@ export class Flow {
       return this.handOffMentions(r, s);
     }
     return s;
+  }
+
+  private watchesMemo: boolean | undefined;
+
+  /**
+   * Python: does this function register sockets with a selector, and only sockets that other
+   * names keep (`sel.register(self.client, ...)`, a parameter)? Then the selector is a view, not
+   * the socket's last holder: unregistering one drops nothing.
+   */
+  private watchesOwnedElsewhere(): boolean {
+    if (this.watchesMemo === undefined) {
+      const firsts = [...this.x.src(this.fn.body).matchAll(/\.register\(\s*([\w.]+)/g)].map((m) => m[1]);
+      this.watchesMemo = firsts.length > 0 && firsts.every((a) => a.startsWith('self.') || this.fn.params.includes(a));
+    }
+    return this.watchesMemo;
   }
 
   /** `pfd.fd` of a local `struct pollfd pfd;` (see pollRecord). */
@@ -2095,7 +2114,10 @@ export class Flow {
           const i = this.x.args(n).findIndex((a) => this.x.ident(a) === p);
           if (i >= 0 && !SOCKET_USES.has(base) && !SOCKET_USES.has(callee) && !PY_BORROWING.has(callee) && !PY_BORROWING.has(base)
             && !/^(erase|remove|discard|pop|unregister|find|count|index)$/.test(base)) {
-            found = this.file.byName?.has(base) ? base !== name && this.stores(base, i) : true;
+            // A same-named method of a member (`q_.push(fd)` in `FdQueue::push`) is the container's own.
+            const recv = this.x.src(this.x.receiver(n) ?? n);
+            const member = !!this.x.receiver(n) && recv !== 'this' && recv !== 'self';
+            found = this.file.byName?.has(base) ? (base === name ? member : this.stores(base, i)) : true;
           }
         }
         return !found;

@@ -42,7 +42,8 @@ export const lingerAbortive: Rule = {
       const pair = value ? lingerValue(ctx, value, n) : undefined;
       if (pair && pair[0] !== 0 && pair[1] === 0) {
         const stmt = statementOf(n);
-        const edits = stmt.type === 'expression_statement' ? deleteStatement(ctx, stmt) : [];
+        // A helper's call given the pair by one caller serves the others too: no deletion there.
+        const edits = stmt.type === 'expression_statement' && !pair[2] ? deleteStatement(ctx, stmt) : [];
         const fix: Fix = { title: l10n.t('Remove the abortive linger (close normally)'), preferred: true, edits };
         out.push(finding(ctx, lingerAbortive, n,
           l10n.t('SO_LINGER with l_onoff=1 and l_linger=0 makes close() send RST: TIME_WAIT is skipped and anything still queued, such as a final reply or error message, may never reach the peer, who sees ECONNRESET.'),
@@ -53,8 +54,11 @@ export const lingerAbortive: Rule = {
   },
 };
 
-/** Folds the {l_onoff, l_linger} pair the option points at, if it is known. */
-function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, number] | undefined {
+/**
+ * Folds the {l_onoff, l_linger} pair the option points at, if it is known; a third element, true,
+ * says a caller's arguments made it (see callArguments).
+ */
+function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, number, boolean?] | undefined {
   const x = ctx.facts.expr;
   const assigned = ctx.language === 'python' ? pyAssignmentsBefore(ctx, call) : [];
   const defs = ctx.language === 'python' ? pyConstants(ctx, assigned) : ctx.facts.defines;
@@ -85,8 +89,8 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
     return undefined;
   }
   const name = m[1];
-  let onoff: number | undefined;
-  let linger: number | undefined;
+  let onoff: string | undefined;
+  let linger: string | undefined;
   // The struct is a global (file-level code first) or a local of the calling function; the
   // last write before the call wins.
   const fn = enclosingFunction(call);
@@ -103,7 +107,73 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
       }
     }
   }
-  return onoff !== undefined && linger !== undefined ? [onoff, linger] : undefined;
+  if (onoff === undefined || linger === undefined) {
+    return undefined;
+  }
+  const pair = (defs: ReadonlyMap<string, string>): [number, number] | undefined => {
+    const a = constantText(onoff!, defs, 0);
+    const b = constantText(linger!, defs, 0);
+    return a !== undefined && b !== undefined ? [a, b] : undefined;
+  };
+  const direct = pair(ctx.facts.defines);
+  const info = !direct && fn ? ctx.facts.functions.find((f) => f.node === fn) : undefined;
+  if (!info || info.params.length === 0) {
+    return direct;
+  }
+  // Set from the helper's parameters (`set_linger(fd, true, 0)`): the pair of each same-file
+  // call with constant arguments, an abortive one first.
+  let found: [number, number, boolean] | undefined;
+  for (const args of callArguments(ctx.facts.text, info.name, info.body.start)) {
+    const defs = new Map(ctx.facts.defines);
+    info.params.forEach((p, i) => args[i] !== undefined && defs.set(p, args[i]));
+    const p = pair(defs);
+    if (p && (!found || (p[0] !== 0 && p[1] === 0))) {
+      found = [p[0], p[1], true];
+    }
+  }
+  return found;
+}
+
+/**
+ * The argument texts (spaces removed) of each call of `name` in `text`, but the definition
+ * (the one whose parameter list ends before `bodyStart` and whose body opens there).
+ */
+function callArguments(text: string, name: string, bodyStart: number): string[][] {
+  const out: string[][] = [];
+  for (const at of occurrences(text, name)) {
+    let i = at + name.length;
+    while (i < text.length && /\s/.test(text[i])) {
+      i++;
+    }
+    if (text[i] !== '(' || /\w/.test(text[at - 1] ?? '')) {
+      continue;
+    }
+    const args: string[] = [];
+    let depth = 0;
+    let from = i + 1;
+    let end = -1;
+    for (let j = i; j < text.length && end < 0; j++) {
+      const c = text[j];
+      if (c === '(' || c === '[' || c === '{') {
+        depth++;
+      } else if (c === ')' || c === ']' || c === '}') {
+        if (--depth === 0) {
+          end = j;
+        }
+      } else if (c === ',' && depth === 1) {
+        args.push(text.slice(from, j).replace(/\s+/g, ''));
+        from = j + 1;
+      } else if (c === ';' && depth <= 1) {
+        break;
+      }
+    }
+    if (end < 0 || /^\s*(const\s*)?\{/.test(text.slice(end + 1, bodyStart + 1)) && end < bodyStart) {
+      continue;
+    }
+    args.push(text.slice(from, end).replace(/\s+/g, ''));
+    out.push(args);
+  }
+  return out;
 }
 
 /**
@@ -141,7 +211,8 @@ function pyConstants(ctx: RuleContext, assigned: readonly SNode[]): ReadonlyMap<
 }
 
 const NOT_SET = Symbol('not set');
-type Value = number | undefined | typeof NOT_SET;
+/** A field's value as written (spaces removed), folded against the call's constants later. */
+type Value = string | typeof NOT_SET;
 /** One write of a struct linger's fields: `struct linger l = {1, 0};` or `l.l_linger = 0;`. */
 interface LingerWrite { start: number; fn: SNode | undefined; name: string; onoff: Value; linger: Value }
 
@@ -160,7 +231,7 @@ function lingerWrites(ctx: RuleContext): LingerWrite[] {
   }
   out = [];
   const x = ctx.facts.expr;
-  const defs = ctx.facts.defines;
+  const text = (n: SNode): string => x.src(n).replace(/\s+/g, '');
   const list = out;
   for (const n of WRITE_NODES.get(ctx.facts) ?? []) {
     if (n.type === 'init_declarator') {
@@ -170,16 +241,16 @@ function lingerWrites(ctx: RuleContext): LingerWrite[] {
         named(v).forEach((it, i) => {
           if (it.type === 'initializer_pair') {
             const d = x.src(named(it)[0]);
-            const c = constantText(x.src(named(it)[named(it).length - 1]), defs, 0);
+            const c = text(named(it)[named(it).length - 1]);
             if (/l_onoff/.test(d)) {
               w.onoff = c;
             } else if (/l_linger/.test(d)) {
               w.linger = c;
             }
           } else if (i === 0) {
-            w.onoff = constantText(x.src(it), defs, 0);
+            w.onoff = text(it);
           } else if (i === 1) {
-            w.linger = constantText(x.src(it), defs, 0);
+            w.linger = text(it);
           }
         });
         list.push(w);
@@ -188,7 +259,7 @@ function lingerWrites(ctx: RuleContext): LingerWrite[] {
       const l = x.src(field(n, 'left')!).replace(/\s+/g, '');
       const f = /^(.*)\.(l_onoff|l_linger)$/.exec(l);
       if (f) {
-        const r = constantText(x.src(field(n, 'right') ?? n), defs, 0);
+        const r = text(field(n, 'right') ?? n);
         list.push({ start: n.start, fn: enclosingFunction(n), name: f[1], onoff: f[2] === 'l_onoff' ? r : NOT_SET, linger: f[2] === 'l_linger' ? r : NOT_SET });
       }
     }

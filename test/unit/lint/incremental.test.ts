@@ -132,8 +132,10 @@ async function check(name: string, text: string, language: LintLanguage, count: 
       }
       text = next;
     }
-    // Each update analyzed again only the functions its edits reached, not the whole file.
-    assert.ok(socketFunctions < 10 || updates === 0 || analyzed < (socketFunctions * updates) / 2, `${name}: ${analyzed} functions analyzed in ${updates} updates of a file with ${socketFunctions}`);
+    // Each update analyzed again only the functions its edits reached, not the whole file. (On
+    // average over three updates or more: one edit of a helper that most functions call, such as
+    // py_mini_httpd.py's parse_request, rightly reaches them all.)
+    assert.ok(socketFunctions < 10 || updates < 3 || analyzed < (socketFunctions * updates) / 2, `${name}: ${analyzed} functions analyzed in ${updates} updates of a file with ${socketFunctions}`);
   } finally {
     tree.delete();
     doc.dispose();
