@@ -3,7 +3,7 @@ import { l10n } from '../l10n';
 import { CfgBuilder } from './cfg';
 import { DEFINE_WITH_CONTINUATIONS, directiveMatches } from './directives';
 import { deferBodyIn, FileFacts, SCAN_TYPES } from './file';
-import { Flow, type FlowEvents, type FnInfo } from './flow';
+import { Flow, type FlowEvents, type FnInfo, mayFollowFlags } from './flow';
 import type { Grammars, LintLanguage } from './grammars';
 import type { RuleContext } from './rule';
 import { RULES } from './rules/index';
@@ -235,6 +235,7 @@ interface FileSummary {
   defines: ReadonlyMap<string, string>;
   exitMacros: ReadonlySet<string>;
   dying: ReadonlySet<string>;
+  throwing: ReadonlySet<string>;
   entries: ReadonlySet<string>;
   winsock: boolean;
   /** Python: the socket modules' other names (`import socket as net`), one `alias=module` line each. */
@@ -325,8 +326,13 @@ function analyzeWith(facts: FileFacts, text: string, language: LintLanguage, dea
       continue;
     }
     const end = fnEnd(fn, language);
-    const cfg = new CfgBuilder(text, language, facts.isExit, fn.isMain).build(fn.body, end);
-    const result = new Flow(fn, cfg, facts, deadline).run();
+    const cfg = new CfgBuilder(text, language, facts.isExit, fn.isMain, facts.isThrow).build(fn.body, end);
+    let result = new Flow(fn, cfg, facts, deadline).run();
+    if (result.complete && (result.events.leaks.length > 0 || result.events.dropLeaks.length > 0 || result.events.shutdownLeaks.length > 0)
+      && mayFollowFlags(text.slice(fn.body.start, fn.body.end))) {
+      // A leak, and a flag tested before a close: run again following flags (see Flow.flags).
+      result = new Flow(fn, cfg, facts, deadline, true).run();
+    }
     ran++;
     if (!result.complete) {
       timedOut = true;
@@ -371,7 +377,7 @@ function analyzeWith(facts: FileFacts, text: string, language: LintLanguage, dea
 function summarize(facts: FileFacts): FileSummary {
   return {
     names: new Set(facts.functions.map((f) => f.name)), defines: macroDefinitions(facts.text), exitMacros: new Set(facts.exitMacros),
-    dying: new Set(facts.dying), entries: new Set([...facts.threadEntries].map((e) => facts.entryKey(e))), winsock: facts.winsock,
+    dying: new Set(facts.dying), throwing: new Set(facts.throwing), entries: new Set([...facts.threadEntries].map((e) => facts.entryKey(e))), winsock: facts.winsock,
     aliases: [...facts.expr.aliases].map(([alias, module]) => `${alias}=${module}`).join('\n'),
     tables: facts.python ? [...facts.socketTables].sort().join('\n') : '',
   };
@@ -417,6 +423,7 @@ function stillValid(facts: FileFacts, before: FileSummary, now: FileSummary, byB
   differ(before.names, now.names, changed);
   differ(before.exitMacros, now.exitMacros, changed);
   differ(before.dying, now.dying, changed);
+  differ(before.throwing, now.throwing, changed);
   const defines = new Set<string>();
   for (const [k, v] of now.defines) {
     if (before.defines.get(k) !== v) {

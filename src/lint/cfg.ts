@@ -30,7 +30,7 @@ export interface Leave {
  * `exc`: an exception raised by the statement, into a handler (before its assignment happens).
  * `cases`: what a switch's value is on this edge (see SwitchCases).
  * `raiseAt`: from a try into a handler, for an exception raised before the body's first statement
- * took effect; that statement, when it is a simple one.
+ * took effect; that statement, when it is a simple one or a `with` (whose items it then owns).
  */
 export interface Edge { to: CfgNode; truth?: boolean; leave?: Leave; loopExit?: SNode; exc?: boolean; cases?: SwitchCases; raiseAt?: SNode }
 
@@ -58,10 +58,19 @@ interface Ctx {
 const PY_SKIP = new Set(['function_definition', 'class_definition', 'decorated_definition', 'pass_statement',
   'import_statement', 'import_from_statement', 'global_statement', 'nonlocal_statement', 'comment']);
 
+/** `except KeyboardInterrupt:`, `except (KeyboardInterrupt, SystemExit) as e:` */
+const STOP_CLAUSE = /^except\s*\(?\s*(?:KeyboardInterrupt|SystemExit)(?:\s*,\s*(?:KeyboardInterrupt|SystemExit))*\s*\)?\s*(?:as\s+\w+\s*)?:/;
+
 /** Builds the CFG of a C/C++ function body or a Python function body / module. */
 export class CfgBuilder {
   private nodes: CfgNode[] = [];
   private labels = new Map<string, CfgNode>();
+  /**
+   * Python handlers only of the user or the interpreter stopping the program (`except
+   * KeyboardInterrupt:`): such an exception may arrive anywhere, but it is not a path of the
+   * code's own (only an explicit raise reaches them from inside their try).
+   */
+  private readonly stopHandlers = new Set<CfgNode>();
   private labelSites = new Map<string, SNode>();
   private exitNode!: CfgNode;
   private python: boolean;
@@ -71,6 +80,8 @@ export class CfgBuilder {
     language: 'c' | 'cpp' | 'python',
     private readonly isExit: IsExitStatement,
     private readonly isMain: boolean,
+    /** A call of a same-file helper that always throws: a throw of its own. */
+    private readonly isThrow: IsExitStatement = () => false,
   ) {
     this.python = language === 'python';
   }
@@ -139,6 +150,9 @@ export class CfgBuilder {
     // (only an explicit throw is a path), so they are left like an exit: quietly.
     const scopes = ctx.handlers.length > 0 ? ctx.scopes.slice(ctx.handlerDepth ?? ctx.scopes.length) : [];
     for (const h of ctx.handlers) {
+      if (this.stopHandlers.has(h)) {
+        continue;
+      }
       const to = scopes.length > 0 ? this.leaveNode({ kind: 'exit', at: ast, scopes, leavesFunction: false }, h) : h;
       n.succ.push({ to, exc: true });
     }
@@ -209,19 +223,8 @@ export class CfgBuilder {
       case 'return_statement':
         return this.jump(s, { kind: this.isMain ? 'exit' : 'return', at: s, scopes: ctx.scopes, leavesFunction: true }, this.exitNode, 0, ctx);
       case 'throw_statement':
-      case 'raise_statement': {
-        if (ctx.handlers.length > 0) {
-          // Into the handlers, leaving the blocks between the throw and its try.
-          const n = this.node('stmt', s);
-          const scopes = ctx.scopes.slice(ctx.handlerDepth ?? ctx.scopes.length);
-          for (const h of ctx.handlers) {
-            n.succ.push({ to: scopes.length > 0 ? this.leaveNode({ kind: 'throw', at: s, scopes, leavesFunction: false }, h) : h });
-          }
-          return n;
-        }
-        const exits = /\bSystemExit\b/.test(this.text.slice(s.start, s.end));
-        return this.jump(s, { kind: exits || this.isMain ? 'exit' : 'throw', at: s, scopes: ctx.scopes, leavesFunction: true }, this.exitNode, 0, ctx);
-      }
+      case 'raise_statement':
+        return this.throwFrom(s, ctx);
       case 'goto_statement': {
         const label = field(s, 'label');
         return this.goto(s, label ? this.text.slice(label.start, label.end) : '', ctx);
@@ -264,7 +267,25 @@ export class CfgBuilder {
     }
   }
 
+  /** A throw or raise (`s`), or a call of a helper that always throws: into the handlers, or out of the function. */
+  private throwFrom(s: SNode, ctx: Ctx): CfgNode {
+    if (ctx.handlers.length > 0) {
+      // Into the handlers, leaving the blocks between the throw and its try.
+      const n = this.node('stmt', s);
+      const scopes = ctx.scopes.slice(ctx.handlerDepth ?? ctx.scopes.length);
+      for (const h of ctx.handlers) {
+        n.succ.push({ to: scopes.length > 0 ? this.leaveNode({ kind: 'throw', at: s, scopes, leavesFunction: false }, h) : h });
+      }
+      return n;
+    }
+    const exits = /\bSystemExit\b/.test(this.text.slice(s.start, s.end));
+    return this.jump(s, { kind: exits || this.isMain ? 'exit' : 'throw', at: s, scopes: ctx.scopes, leavesFunction: true }, this.exitNode, 0, ctx);
+  }
+
   private simple(s: SNode, next: CfgNode, ctx: Ctx): CfgNode {
+    if (this.isThrow(s)) {
+      return this.throwFrom(s, ctx);
+    }
     if (this.isExit(s)) {
       const n = this.effect('stmt', s, ctx);
       n.succ.push({ to: this.exitNode, leave: { kind: 'exit', at: s, scopes: ctx.scopes, leavesFunction: true } });
@@ -515,7 +536,7 @@ export class CfgBuilder {
    */
   private tryEntry(body: SNode | undefined, entry: CfgNode, handlers: CfgNode[]): CfgNode {
     const first = body && named(body).find((c) => c.type !== 'comment');
-    const raiseAt = first?.type === 'expression_statement' ? first : undefined;
+    const raiseAt = first?.type === 'expression_statement' || first?.type === 'with_statement' ? first : undefined;
     const j = this.node('join');
     j.succ.push({ to: entry }, ...handlers.map((h) => ({ to: h, raiseAt })));
     return j;
@@ -531,6 +552,9 @@ export class CfgBuilder {
         const b = named(c).find((x) => x.type === 'block');
         const h = this.node('stmt', c);
         h.succ.push({ to: b ? this.stmt(b, afterAll, outer) : afterAll });
+        if (STOP_CLAUSE.test(this.text.slice(c.start, b ? b.start : c.end))) {
+          this.stopHandlers.add(h);
+        }
         return h;
       });
     const elseClause = s.children.find((c) => c.type === 'else_clause');

@@ -110,6 +110,8 @@ export class FileFacts implements FileContext {
   /** Per thread entry, the positions of its parameters that some start gives a shared socket (see sharedArgs). */
   readonly entryShared = new Map<string, Set<number>>();
   readonly dying = new Set<string>();
+  /** Same-file helpers that always throw or raise (`throw_errno(what)`): a call of one is a throw. */
+  readonly throwing = new Set<string>();
   /** The file includes <winsock2.h> (anywhere, also under #ifdef _WIN32). */
   readonly winsock: boolean;
   private readonly consumeMemo = new Map<string, boolean>();
@@ -202,6 +204,13 @@ export class FileFacts implements FileContext {
           this.dying.add(f.name);
           grew = true;
         }
+      }
+    }
+    for (const f of this.functions) {
+      // A body not copied yet is read only if it names a throw or a raise.
+      if (f.name !== '<module>' && (!isDeferred(f.body) || /\b(throw|raise)\b/.test(this.text.slice(f.body.start, f.body.end)))
+        && named(f.body).some((st) => st.type === 'throw_statement' || st.type === 'raise_statement')) {
+        this.throwing.add(f.name);
       }
     }
     for (const f of this.functions) {
@@ -411,6 +420,15 @@ export class FileFacts implements FileContext {
       }
     }
     return false;
+  };
+
+  /** A statement that calls a helper that always throws (see throwing). */
+  isThrow = (s: SNode): boolean => {
+    if (this.throwing.size === 0 || s.type !== 'expression_statement') {
+      return false;
+    }
+    const e = named(s)[0];
+    return !!e && this.expr.isCall(e) && this.throwing.has(this.expr.calleeOf(e).replace(/^(::|self\.|this->)/, ''));
   };
 
   private fnInfo(n: SNode): FnInfo | undefined {

@@ -74,7 +74,7 @@ const OWN_KINDS: ReadonlySet<Kind> = new Set(['O', 'S', 'D', 'C', 'H', 'U', 'P',
  * socket, so copies of a descriptor in several locals are recognized as one socket. `tag`
  * records how a path left a loop (`x<start>`: its condition failed, `b<start>`: a break).
  */
-interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry }
+interface Tok { kind: Kind; site?: SNode; via?: SNode; at?: SNode; alias?: string; id?: string; tag?: string; carry?: Carry; flags?: string }
 /** A socket that went round a loop still open: where (the back edge), and whether it was open on every path there. */
 interface Carry { leave: Leave; definite: boolean }
 type VarState = Map<string, Tok>;
@@ -93,7 +93,10 @@ export interface FlowEvents {
 }
 
 function key(t: Tok): string {
-  const k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
+  let k = `${t.kind}:${t.site?.start ?? ''}:${t.via?.start ?? ''}:${t.at?.start ?? ''}:${t.alias ?? ''}:${t.id ?? ''}:${t.tag ?? ''}`;
+  if (t.flags) {
+    k += `:${t.flags}`;
+  }
   return t.carry ? `${k}:${t.carry.leave.at.start}:${t.carry.definite ? 1 : 0}` : k;
 }
 
@@ -120,7 +123,13 @@ export class Flow {
   /** nullable()'s answers by local name. */
   private readonly nullables = new Map<string, boolean>();
 
-  constructor(private readonly fn: FnInfo, private readonly cfg: Cfg, private readonly file: FileContext, private readonly deadline: number) {}
+  /**
+   * `followFlags`: follow locals only ever given constants (see flags()). The analyzer asks for it
+   * only on a second run, for a function whose first run found a leak and whose text tests such a
+   * flag before a close (see mayFollowFlags): following them splits states and costs time.
+   */
+  constructor(private readonly fn: FnInfo, private readonly cfg: Cfg, private readonly file: FileContext, private readonly deadline: number,
+    private readonly followFlags = false) {}
 
   private get x(): Expr {
     return this.file.expr;
@@ -245,6 +254,17 @@ export class Flow {
    */
   private closedWhenRaising(s: State, stmt: SNode): State {
     const x = this.x;
+    if (stmt.type === 'with_statement') {
+      // `try: with conn: ...`: what goes wrong inside leaves through the with, which closes conn.
+      const clause = stmt.children.find((c) => c.type === 'with_clause');
+      for (const item of clause ? named(clause) : []) {
+        const v = x.ident(x.unwrap(field(item, 'value') ?? named(item)[0]));
+        if (this.tracked(v) && s.has(v) && this.open(s, v)) {
+          s = this.settle(s, v, 'H');
+        }
+      }
+      return s;
+    }
     let call = x.unwrap(named(stmt)[0]);
     if (call && (call.type === 'assignment' || call.type === 'augmented_assignment' || call.type === 'assignment_expression')) {
       call = x.unwrap(field(call, 'right'));
@@ -340,7 +360,10 @@ export class Flow {
     const next = copyMap(s);
     const out: VarState = new Map();
     for (const t of vs.values()) {
-      const u = OWN_KINDS.has(t.kind) ? f(t) : t;
+      let u = OWN_KINDS.has(t.kind) ? f(t) : t;
+      if (t.flags && !u.flags && u !== t && (u.kind === 'O' || u.kind === 'S' || u.kind === 'D')) {
+        u = { ...u, flags: t.flags }; // (a shutdown keeps what the path set, see flags())
+      }
       out.set(key(u), u);
     }
     next.set(v, out);
@@ -643,6 +666,93 @@ export class Flow {
     return next ?? s;
   }
 
+  // ---- flags ---------------------------------------------------------------------------------
+
+  private flagsMemo: Set<string> | undefined;
+
+  /**
+   * Locals only ever given constants (`bool queued = false; ... queued = true;`, Python's
+   * `keep = False`): a later test of one (`if (!queued) { close(cfd); continue; }`, `finally: if
+   * not keep: sock.close()`) tells which of the paths that set it this is. Each open socket
+   * remembers the value the flag had when it was last set on its path (Tok.flags), and a test
+   * drops the possibilities that disagree. Empty unless this run follows flags.
+   */
+  private flags(): Set<string> {
+    if (!this.flagsMemo) {
+      const x = this.x;
+      const constant = new Set<string>();
+      const other = new Set<string>();
+      if (this.followFlags) {
+        visit(this.fn.body, (n) => {
+          let left: SNode | undefined;
+          let right: SNode | undefined;
+          if (n.type === 'assignment_expression' || n.type === 'assignment' || n.type === 'augmented_assignment') {
+            left = field(n, 'left');
+            right = operator(n, x) === '=' || n.type === 'assignment' ? field(n, 'right') : undefined;
+          } else if (n.type === 'init_declarator') {
+            left = declName(field(n, 'declarator') ?? n, x);
+            right = field(n, 'value');
+          } else if (n.type === 'update_expression') {
+            left = field(n, 'argument');
+          }
+          const v = left ? x.ident(left) : undefined;
+          if (v) {
+            (right && x.constant(x.unwrap(right), this.file.defines) !== undefined ? constant : other).add(v);
+          }
+          return true;
+        });
+      }
+      this.flagsMemo = new Set([...constant].filter((v) => !other.has(v) && this.tracked(v) && !this.fn.params.includes(v)));
+    }
+    return this.flagsMemo;
+  }
+
+  /** `flag = value` on this path: every open socket notes it. */
+  private flagSet(s: State, flag: string, value: number): State {
+    let next: State | undefined;
+    for (const [name, vs] of s) {
+      if (![...vs.values()].some((t) => t.kind === 'O' || t.kind === 'S')) {
+        continue;
+      }
+      const out: VarState = new Map();
+      for (const t of vs.values()) {
+        const u = t.kind === 'O' || t.kind === 'S' ? { ...t, flags: withFlag(t.flags, flag, value) } : t;
+        out.set(key(u), u);
+      }
+      next ??= copyMap(s);
+      next.set(name, out);
+    }
+    return next ?? s;
+  }
+
+  /** Where `flag cmp c` is `truth`: an open socket whose path set the flag otherwise is not here. */
+  private flagTest(s: State, flag: string, cmp: string, c: number, truth: boolean): State {
+    if (!this.followFlags || !this.flags().has(flag)) {
+      return s;
+    }
+    let next: State | undefined;
+    for (const [name, vs] of s) {
+      let changed = false;
+      const out: VarState = new Map();
+      for (const [k, t] of vs) {
+        const value = flagValue(t.flags, flag);
+        if (value !== undefined && compare(value, cmp, c) !== truth) {
+          changed = true;
+          continue;
+        }
+        out.set(k, t);
+      }
+      if (changed) {
+        if (![...out.values()].some((t) => OWN_KINDS.has(t.kind))) {
+          out.set('U:::::', { kind: 'U' });
+        }
+        next ??= copyMap(s);
+        next.set(name, out);
+      }
+    }
+    return next ?? s;
+  }
+
   // ---- branch refinement ---------------------------------------------------------------------
 
   private refine(s: State, cond: SNode, truth: boolean): State {
@@ -671,6 +781,7 @@ export class Flow {
       return split;
     }
     if (e.type === 'identifier') {
+      s = this.flagTest(s, this.x.src(e), '!=', 0, truth);
       s = this.markEof(s, e, '!=', 0, truth, cond);
       s = this.loops.size > 0 ? this.correlate(s, this.x.src(e), '!=', 0, truth) : s;
       // Python `if not sock:`: a socket object is never falsy, so that branch has None. C++
@@ -739,8 +850,8 @@ export class Flow {
   /** Where `operand cmp c` (c a constant) is `truth`. */
   private refineConstant(s: State, operand: SNode, cmp: string, c: number, truth: boolean, at: SNode): State {
     s = this.markEof(s, operand, cmp, c, truth, at);
-    const slot = this.file.python ? undefined : this.x.unwrap(operand);
-    if (slot && isRegisteredLoad(slot, this.x.text) && !this.notDescriptor(slot, slot)) {
+    const slot = this.file.python || operand.type === 'identifier' ? undefined : this.x.unwrap(operand);
+    if (slot && SLOT_TYPES.has(slot.type) && isRegisteredLoad(slot, this.x.text) && !this.notDescriptor(slot, slot)) {
       return this.slotTested(s, slot, compare(-1, cmp, c) !== truth && compare(3, cmp, c) === truth);
     }
     const v = this.varOf(operand);
@@ -752,6 +863,7 @@ export class Flow {
     if (this.loops.size > 0) {
       s = this.correlate(s, v, cmp, c, truth);
     }
+    s = this.flagTest(s, v, cmp, c, truth);
     if (!s.has(v)) {
       return s;
     }
@@ -1495,6 +1607,9 @@ export class Flow {
       if (value !== undefined && !s.has(lv)) {
         // `done = 1;` `closed = true;`: a flag someone else acts on.
         s = this.forgetEof(s);
+      }
+      if (value !== undefined && this.followFlags && this.flags().has(lv)) {
+        return this.flagSet(s, lv, value);
       }
       if (isRegisteredLoad(r, this.x.text) && !this.notDescriptor(r, whole) && !this.keyedBySocket(r, s)) {
         if (this.has(s, lv, 'O')) {
@@ -2552,6 +2667,40 @@ function definitelyOwned(vs: VarState): boolean {
 function indexes(alias: string, v: string): boolean {
   for (const m of alias.matchAll(/\[([^\]]*)\]/g)) {
     if (nameIn(m[1], v, occurrences(m[1], v), 0, m[1].length)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Tok.flags with `flag` set to `value` (`queued=0;ok=1`, sorted by name). */
+function withFlag(flags: string | undefined, flag: string, value: number): string {
+  const entries = (flags ? flags.split(';') : []).filter((e) => e.slice(0, e.indexOf('=')) !== flag);
+  entries.push(`${flag}=${value}`);
+  return entries.sort().join(';');
+}
+
+/** The value Tok.flags records for `flag`, if any. */
+function flagValue(flags: string | undefined, flag: string): number | undefined {
+  if (!flags) {
+    return undefined;
+  }
+  for (const e of flags.split(';')) {
+    const at = e.indexOf('=');
+    if (e.slice(0, at) === flag) {
+      return Number(e.slice(at + 1));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Does a function's text test a local it gives constants before a close (`if (!queued) {
+ * close(cfd);`, `if not keep: sock.close()`)? Only then is a second run that follows flags worth it.
+ */
+export function mayFollowFlags(body: string): boolean {
+  for (const m of body.matchAll(/\bif\s*(?:\(\s*!\s*|not\s+)([A-Za-z_]\w*)(?=\s*\)?\s*:?[^}]{0,200}?\b(?:close|closesocket)\s*\()/g)) {
+    if (new RegExp(`\\b${m[1]}\\s*=\\s*(?:true|false|True|False|0|1)\\b`).test(body)) {
       return true;
     }
   }
