@@ -105,6 +105,9 @@ function one(t: Tok): VarState {
 }
 
 const SKIP_NESTED = new Set(['lambda_expression', 'lambda', 'function_definition', 'class_definition', 'class_specifier']);
+const LOOP_TYPES: ReadonlySet<string> = new Set(['while_statement', 'for_statement', 'do_statement', 'for_range_loop']);
+/** C++'s named casts, which the walk passes through as C casts. */
+const CPP_CASTS = /^(static_cast|reinterpret_cast|const_cast|dynamic_cast)\b/;
 /** The type of a poll() record (see pollRecordField). */
 const POLL_RECORD = /^(struct\s+)?pollfd$|^WSAPOLLFD$/;
 /** The alias of an iterator's token that names the key it was found by (`it = m.find(fd)`). */
@@ -1666,6 +1669,26 @@ export class Flow {
     return this.watchesMemo;
   }
 
+  /**
+   * Is the fd_set of `FD_SET(fd, &set)` a table the socket stays in: one that a loop adds to and
+   * that outlives the loop's iteration (Beej's `master`, UNP's `allset`), a global or a
+   * parameter? A set filled for one select() (a connect with a timeout) is not.
+   */
+  private keptSet(call: SNode, setArg: SNode | undefined): boolean {
+    const u = this.x.unwrap(setArg);
+    const set = this.x.ident(u && (u.type === 'pointer_expression' || u.type === 'unary_expression') ? field(u, 'argument') : u);
+    const block = set ? this.fn.locals.get(set) : undefined;
+    if (!block || block === this.fn.body && this.fn.params.includes(set!)) {
+      return true;
+    }
+    for (let p = call.parent; p && p !== this.fn.body; p = p.parent) {
+      if (LOOP_TYPES.has(p.type)) {
+        return !(p.start <= block.start && block.end <= p.end);
+      }
+    }
+    return false;
+  }
+
   /** `pfd.fd` of a local `struct pollfd pfd;` (see pollRecord). */
   private pollRecordField(left: SNode): boolean {
     const v = left.type === 'field_expression' ? this.x.ident(field(left, 'argument')) : undefined;
@@ -1928,6 +1951,10 @@ export class Flow {
     if (this.file.python) {
       return this.pyCall(n, callee, base, args, recv, s);
     }
+    if (CPP_CASTS.test(callee)) {
+      // `static_cast<SOCKET>(reinterpret_cast<uintptr_t>(arg))` converts; it hands nothing off.
+      return s;
+    }
     const a0 = this.unboxed(args[0]);
     const v0 = x.ident(a0);
     if (!recv && !this.file.hasBody(base)) {
@@ -2000,7 +2027,7 @@ export class Flow {
         return s;
       }
       case 'FD_SET':
-        return v0 && s.has(v0) && this.open(s, v0) ? this.settle(s, v0, 'H') : s;
+        return v0 && s.has(v0) && this.open(s, v0) && this.keptSet(n, args[1]) ? this.settle(s, v0, 'H') : s;
       case 'FD_ISSET':
         if (this.tracked(v0) && !this.has(s, v0, 'O') && !this.has(s, v0, 'S') && !this.has(s, v0, 'D') && !this.has(s, v0, 'C')
           && !this.has(s, v0, 'R')) {

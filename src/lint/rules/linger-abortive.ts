@@ -84,7 +84,8 @@ function lingerValue(ctx: RuleContext, value: SNode, call: SNode): [number, numb
     return found;
   }
   const t = x.src(value).replace(/\s+/g, '');
-  const m = /&([A-Za-z_]\w*)$/.exec(t.replace(/^\([^)]*\)/, ''));
+  // `(const char *)&lg`, `reinterpret_cast<const char*>(&lg)`, `&lg`
+  const m = /&([A-Za-z_]\w*)\)?$/.exec(t.replace(/^\([^)]*\)/, '').replace(/^(?:reinterpret_cast|static_cast|const_cast)<[^>]*>\(/, ''));
   if (!m) {
     return undefined;
   }
