@@ -206,7 +206,9 @@ export class FileFacts implements FileContext {
         }
       }
     }
-    for (const f of this.functions) {
+    // (Most C files have neither word: nothing to read then, on every re-lint.)
+    const throws = this.text.includes(this.python ? 'raise' : 'throw');
+    for (const f of throws ? this.functions : []) {
       // A body not copied yet is read only if it names a throw or a raise.
       if (f.name !== '<module>' && (!isDeferred(f.body) || /\b(throw|raise)\b/.test(this.text.slice(f.body.start, f.body.end)))
         && named(f.body).some((st) => st.type === 'throw_statement' || st.type === 'raise_statement')) {
