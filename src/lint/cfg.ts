@@ -174,7 +174,8 @@ export class CfgBuilder {
     for (const f of crossed) {
       to = this.stmt(f.block, to, { ...ctx, finallies: [], handlers: [] });
     }
-    const n = this.effect('stmt', stmt, ctx);
+    // A break, continue or bare return raises nothing: no edge into the handlers.
+    const n = named(stmt).length > 0 ? this.effect('stmt', stmt, ctx) : this.node('stmt', stmt);
     n.succ.push({ to });
     return n;
   }

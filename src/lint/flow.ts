@@ -106,6 +106,8 @@ function one(t: Tok): VarState {
 
 const SKIP_NESTED = new Set(['lambda_expression', 'lambda', 'function_definition', 'class_definition', 'class_specifier']);
 const LOOP_TYPES: ReadonlySet<string> = new Set(['while_statement', 'for_statement', 'do_statement', 'for_range_loop']);
+/** Field names that hold a descriptor (`fd`, `sock`, `client_fd`, `s`). */
+const DESCRIPTOR_FIELD = /^(s|fd|sock|socket|sockfd|conn)$|_(fd|sock)$|^(fd|sock)_?/i;
 /** C++'s named casts, which the walk passes through as C casts. */
 const CPP_CASTS = /^(static_cast|reinterpret_cast|const_cast|dynamic_cast)\b/;
 /** The type of a poll() record (see pollRecordField). */
@@ -854,7 +856,9 @@ export class Flow {
   private refineConstant(s: State, operand: SNode, cmp: string, c: number, truth: boolean, at: SNode): State {
     s = this.markEof(s, operand, cmp, c, truth, at);
     const slot = this.file.python || operand.type === 'identifier' ? undefined : this.x.unwrap(operand);
-    if (slot && SLOT_TYPES.has(slot.type) && isRegisteredLoad(slot, this.x.text) && !this.notDescriptor(slot, slot)) {
+    // A descriptor's validity test (`pool[i].fd < 0`, `conns[i].sock != -1`), not `k->stage == NKNOCK`.
+    if (slot && (c === 0 || c === -1) && SLOT_TYPES.has(slot.type) && isRegisteredLoad(slot, this.x.text) && !this.notDescriptor(slot, slot)
+      && (slot.type !== 'field_expression' || DESCRIPTOR_FIELD.test(this.x.src(field(slot, 'field') ?? slot)))) {
       return this.slotTested(s, slot, compare(-1, cmp, c) !== truth && compare(3, cmp, c) === truth);
     }
     const v = this.varOf(operand);
