@@ -4,7 +4,7 @@ import { directiveMatches, WINSOCK_INCLUDE } from './directives';
 import type { LintLanguage } from './grammars';
 import { conditional, Expr, memberInits, pythonAliases } from './expr';
 import { declName, type FileContext, type FnInfo, NON_TCP } from './flow';
-import { type DeferBody, field, isDeferred, markedBelow, markedIn, named, visit, type SNode } from './syntax';
+import { type DeferBody, field, isDeferred, LOOP_TYPES, markedBelow, markedIn, named, visit, type SNode } from './syntax';
 import { escapeRegExp } from './text';
 
 const MAIN_NAMES = new Set(['main', 'wmain', '_tmain', 'WinMain', 'wWinMain']);
@@ -75,9 +75,6 @@ export const SCAN_TYPES: ReadonlySet<string> = new Set(['preproc_def', 'preproc_
   // and those a function's locals are read from (see localNode), with the scopes nested in it
   'declaration', 'for_range_loop', 'global_statement', 'nonlocal_statement', 'assignment', 'for_statement',
   'augmented_assignment', 'as_pattern', 'class_definition', 'lambda_expression', 'lambda', 'class_specifier']);
-
-/** Loop statements of C, C++ and Python. */
-const LOOPS: ReadonlySet<string> = new Set(['while_statement', 'for_statement', 'for_range_loop', 'do_statement', 'for_in_statement']);
 
 /** Scopes nested in a function whose names are not its locals. */
 const NESTED_SCOPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'lambda_expression', 'lambda',
@@ -318,7 +315,7 @@ export class FileFacts implements FileContext {
       if (NESTED_SCOPES.has(p.type)) {
         return [];
       }
-      loop = LOOPS.has(p.type) ? p : undefined;
+      loop = LOOP_TYPES.has(p.type) ? p : undefined;
     }
     const args = given ?? this.startArgs(n);
     if (!loop || args.length === 0) {

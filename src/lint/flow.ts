@@ -3,7 +3,7 @@ import type { Cfg, CfgNode, Leave, SwitchCases } from './cfg';
 import { condOf } from './cfg';
 import { type CloseSplit, compare, valuesOnBranch } from './closeSplit';
 import { constantText, functionMacros, macroReturn, memberInits, objectMacros, returnedNames, statementMacro, type Expr, type Macro } from './expr';
-import { field, memoOf, named, visit, type SNode } from './syntax';
+import { field, LOOP_TYPES, memoOf, named, visit, type SNode } from './syntax';
 import { escapeRegExp, nameIn, occurrences } from './text';
 
 /** What one function looks like to the analysis. */
@@ -105,7 +105,6 @@ function one(t: Tok): VarState {
 }
 
 const SKIP_NESTED = new Set(['lambda_expression', 'lambda', 'function_definition', 'class_definition', 'class_specifier']);
-const LOOP_TYPES: ReadonlySet<string> = new Set(['while_statement', 'for_statement', 'do_statement', 'for_range_loop']);
 /** Field names that hold a descriptor (`fd`, `sock`, `client_fd`, `s`). */
 const DESCRIPTOR_FIELD = /^(s|fd|sock|socket|sockfd|conn)$|_(fd|sock)$|^(fd|sock)_?/i;
 /** C++'s named casts, which the walk passes through as C casts. */

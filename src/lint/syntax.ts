@@ -166,6 +166,9 @@ function publicWalk(cursor: TreeCursor): Walk {
   };
 }
 
+/** Loop statements of C, C++ and Python. */
+export const LOOP_TYPES: ReadonlySet<string> = new Set(['while_statement', 'for_statement', 'for_range_loop', 'do_statement']);
+
 /** Decides from a function body's span whether to defer copying it. */
 export type DeferBody = (start: number, end: number) => boolean;
 
