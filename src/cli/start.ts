@@ -36,18 +36,20 @@ const DIGEST_BYTES = 32;
 setFlagsFromString(JS_FLAG);
 const main = join(__dirname, 'cli-main.js');
 const source = readFileSync(main, 'utf8');
-const digest = createHash('sha256').update(source).digest();
+/** The source's SHA-256, hashed only when there is a cache to check or to write. */
+const digest = (): Buffer => createHash('sha256').update(source).digest();
 
 function cachedData(): Buffer | undefined {
   if (CACHE_OUT) {
     return undefined;
   }
+  let file: Buffer;
   try {
-    const file = readFileSync(main + '.cache');
-    return file.subarray(0, DIGEST_BYTES).equals(digest) ? file.subarray(DIGEST_BYTES) : undefined;
+    file = readFileSync(main + '.cache');
   } catch {
-    return undefined; // no cache: compile as Node would
+    return undefined; // no cache (the .vsix ships none): compile as Node would
   }
+  return file.subarray(0, DIGEST_BYTES).equals(digest()) ? file.subarray(DIGEST_BYTES) : undefined;
 }
 
 const data = cachedData();
@@ -58,6 +60,6 @@ if (process.env.SOCKET_LIFECYCLE_DEBUG_CODE_CACHE) {
 }
 if (CACHE_OUT) {
   // At exit: the cache then holds every function the run compiled, not just the top level.
-  process.once('exit', () => writeFileSync(CACHE_OUT, Buffer.concat([digest, script.createCachedData()])));
+  process.once('exit', () => writeFileSync(CACHE_OUT, Buffer.concat([digest(), script.createCachedData()])));
 }
 (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, main, __dirname);
